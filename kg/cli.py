@@ -1,0 +1,38 @@
+"""The `kg` command: parses arguments, calls the library, prints."""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from . import extract as ex
+from .atomic import atomic_write
+
+
+def _fail(failures: list) -> None:
+    for f in failures:
+        click.echo(f"kg: {f}", err=True)
+
+
+@click.group()
+@click.version_option(package_name="kg")
+def main():
+    """Knowledge graphs from Chinese provincial newspaper pages."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="JSONL file to write")
+def extract(paths, output):
+    """Entities (and visits) per input file, one JSON line each."""
+    failures, n = [], 0
+    with atomic_write(output) as fh:
+        for rec in ex.iter_records(paths):
+            if isinstance(rec, ex.Failure):
+                failures.append(rec)
+                click.echo(f"kg: {rec}", err=True)
+                continue
+            fh.write(ex.dumps(rec) + "\n")
+            n += 1
+    click.echo(f"kg: {n} files extracted, {len(failures)} failed", err=True)
+    sys.exit(1 if failures else 0)

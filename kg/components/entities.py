@@ -1,0 +1,49 @@
+"""Settle the candidates of the other components into doc.ents.
+
+doc.spans["kg"] keeps the nested names the guideline counts (西宁市 inside
+西宁市第一职业技术学校); doc.ents gets the outermost, one label per span.
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from . import spans as sp
+
+# When two components claim the same tokens, the first label here wins.
+PRIORITY = ("OFFICIAL", "PERSON", "ORG", "PLACE", "PROJECT")
+
+
+def rank(span) -> tuple:
+    division = span.label_ == "PLACE" and span._.code is not None
+    label = "PLACE" if division else ("PLACE~" if span.label_ == "PLACE" else span.label_)
+    order = ("OFFICIAL", "PERSON", "PLACE", "ORG", "PROJECT", "PLACE~")
+    return (order.index(label),)
+
+
+class EntitySettler:
+    def __call__(self, doc: Doc) -> Doc:
+        by_tokens = {}
+        for s in sp.kg_spans(doc):
+            key = (s.start, s.end)
+            if key not in by_tokens or rank(s) < rank(by_tokens[key]):
+                by_tokens[key] = s
+        spans = list(by_tokens.values())
+        people = [s for s in spans if s.label_ in ("OFFICIAL", "PERSON")]
+        kept = []
+        for s in spans:
+            inside = [o for o in spans if o is not s and o.start <= s.start and s.end <= o.end]
+            if s.label_ == "PLACE" and s._.code is None and any(o.label_ != "PLACE" for o in inside):
+                continue  # a non-division place is part of the larger name, not a name of its own
+            if s.label_ not in ("OFFICIAL", "PERSON") and any(p.start < s.end and s.start < p.end for p in people):
+                continue  # names of people are not parts of other names
+            kept.append(s)
+        sp.replace(doc, kept)
+        doc.ents = filter_spans(kept)
+        return doc
+
+
+@Language.factory("kg_entities", assigns=["doc.ents", "doc.spans"], default_config={})
+def make_entity_settler(nlp: Language, name: str):
+    return EntitySettler()

@@ -1,0 +1,106 @@
+"""PLACE: divisions from the national list, plus LAC's places that look like places."""
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from .. import gazetteer, lexicon
+from . import spans as sp
+
+
+def _choose(forms, home: str | None) -> gazetteer.Form:
+    """One division for an ambiguous form: the paper's own province first, then the higher level."""
+    return min(
+        forms,
+        key=lambda f: (
+            home is not None and f.division.code[:2] != home,
+            {"full": 0, "short": 1, "stem": 2}[f.kind],
+            gazetteer.LEVEL_RANK[f.division.level],
+            f.division.code,
+        ),
+    )
+
+
+def _accept(form: gazetteer.Form, doc: Doc, start: int, end: int, lac_locs, home) -> bool:
+    if form.kind != "stem":
+        return True
+    d = form.division
+    tagged_loc = sp.covered(lac_locs, start, end)
+    if d.level == gazetteer.PROVINCE:
+        return True
+    if d.level == gazetteer.PREFECTURE:
+        return tagged_loc or d.code[:2] == home
+    return tagged_loc and (home is None or d.code[:2] == home)
+
+
+def home_province(matches) -> str | None:
+    """The province most unambiguous full or short forms point to."""
+    votes = Counter()
+    for forms in matches:
+        provinces = {f.division.code[:2] for f in forms}
+        if len(provinces) == 1 and forms[0].kind != "stem":
+            votes[provinces.pop()] += 1
+    return votes.most_common(1)[0][0] if votes else None
+
+
+class PlaceTagger:
+    def __init__(self, max_tokens: int):
+        self.gaz = gazetteer.load()
+        self.max_tokens = max_tokens
+
+    def __call__(self, doc: Doc) -> Doc:
+        lac_locs = sp.lac_spans(doc, "LOC")
+        found = []  # (start, end, forms)
+        for i, tok in enumerate(doc):
+            if tok.tag_ in sp.BREAK_TAGS or tok.tag_ == "PER":
+                continue
+            text = ""
+            for j in range(i, min(len(doc), i + self.max_tokens)):
+                if doc[j].tag_ in sp.BREAK_TAGS or doc[j].tag_ == "PER":
+                    break
+                text += doc[j].text
+                if len(text) > self.gaz.max_len:
+                    break
+                forms = self.gaz.lookup(text)
+                if forms:
+                    found.append((i, j + 1, forms))
+        home = doc.user_data.get("kg.home") or home_province(f for _, _, f in found)
+        out = []
+        for start, end, forms in found:
+            ok = [f for f in forms if _accept(f, doc, start, end, lac_locs, home)]
+            if not ok:
+                continue
+            form = _choose(ok, home)
+            span = Span(doc, start, end, label="PLACE")
+            span._.code = form.division.code
+            span._.canonical = form.division.name
+            out.append(span)
+        taken = [(s.start, s.end) for s in out]
+        for loc in lac_locs:
+            if any(a <= loc.start and loc.end <= b for a, b in taken):
+                continue
+            if self._lac_place(loc, doc):
+                out.append(Span(doc, loc.start, loc.end, label="PLACE"))
+        sp.add(doc, out)
+        return doc
+
+    def _lac_place(self, loc: Span, doc: Doc) -> bool:
+        """LAC also calls slogans and brand modifiers LOC; keep what has a place's head or is a country."""
+        text = loc.text
+        if text in lexicon.COUNTRIES:
+            return True
+        if len(text) < 3:
+            return False
+        head = lexicon.longest_suffix(text, lexicon.PLACE_SUFFIXES)
+        return head is not None and len(text) > len(head)
+
+
+@Language.factory(
+    "kg_places",
+    assigns=["doc.spans"],
+    default_config={"max_tokens": 4},
+)
+def make_place_tagger(nlp: Language, name: str, max_tokens: int):
+    return PlaceTagger(max_tokens)

@@ -1,0 +1,89 @@
+"""Helpers shared by the entity components.
+
+Components add candidates to doc.spans["kg"], a group that may overlap
+(西宁市 inside 西宁市教育局); `kg_entities` picks the outermost for doc.ents.
+"""
+from __future__ import annotations
+
+from spacy.tokens import Doc, Span
+
+from ..lexicon import longest_suffix
+
+GROUP = "kg"
+
+for _name, _default in (("canonical", None), ("titles", ()), ("code", None)):
+    if not Span.has_extension(_name):
+        Span.set_extension(_name, default=_default)
+
+# Tags that cannot be inside a name.
+BREAK_TAGS = {"w", "p", "c", "u", "d", "r", "xc", "_SP", "TIME"}
+
+
+def kg_spans(doc: Doc) -> list[Span]:
+    return list(doc.spans[GROUP]) if GROUP in doc.spans else []
+
+
+def add(doc: Doc, spans) -> None:
+    """Add spans to the group, keeping the first span seen for each (start, end)."""
+    have = kg_spans(doc)
+    seen = {(s.start, s.end) for s in have}
+    for s in spans:
+        if (s.start, s.end) not in seen:
+            have.append(s)
+            seen.add((s.start, s.end))
+    doc.spans[GROUP] = sorted(have, key=lambda s: (s.start, -s.end))
+
+
+def replace(doc: Doc, spans) -> None:
+    doc.spans[GROUP] = sorted(spans, key=lambda s: (s.start, -s.end))
+
+
+def lac_spans(doc: Doc, label: str | None = None) -> list[Span]:
+    spans = list(doc.spans["lac"]) if "lac" in doc.spans else []
+    return [s for s in spans if label is None or s.label_ == label]
+
+
+def covered(spans, start: int, end: int, labels=None) -> bool:
+    """Whether a span of `spans` (with one of `labels`) covers tokens start..end."""
+    return any(s.start <= start and end <= s.end and (labels is None or s.label_ in labels) for s in spans)
+
+# Tags of tokens that can sit inside a multi-word name (LAC tag set).
+NAME_TAGS = {"n", "nz", "nw", "ORG", "LOC", "PER", "vn", "an", "a", "m", "q", "f", "s", "v", "vd", "ad"}
+# Tags a name does not start with.
+NO_START_TAGS = {"v", "vd", "ad", "f", "q", "a"}
+
+
+def noun_runs(doc: Doc):
+    """Maximal runs of tokens that could form one name, as (start, end) token indices."""
+    start = None
+    for i, tok in enumerate(doc):
+        if tok.tag_ in NAME_TAGS and not tok.is_space:
+            if start is None:
+                start = i
+        elif start is not None:
+            yield start, i
+            start = None
+    if start is not None:
+        yield start, len(doc)
+
+
+def headed_phrases(doc: Doc, suffixes, generic=()):
+    """(start, end, head) for phrases ending in one of `suffixes`, with a non-generic modifier.
+
+    The phrase starts at the first token of its run that may start a name; a
+    phrase whose modifier is only generic words (有关, 一批, 重点) is skipped.
+    """
+    for rs, re_ in noun_runs(doc):
+        s = rs
+        while s < re_ and (doc[s].tag_ in NO_START_TAGS or doc[s].text in generic):
+            s += 1
+        text = ""
+        for k in range(s, re_):
+            text += doc[k].text
+            head = longest_suffix(text, suffixes)
+            if head is None or len(text) <= len(head):
+                continue
+            modifier = text[: -len(head)]
+            if modifier in generic or len(modifier) < 2:
+                continue
+            yield s, k + 1, head

@@ -1,0 +1,177 @@
+"""Pages → tagged articles → one record per file in the evaluation format (GUIDELINE.md)."""
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Iterator
+
+from . import gazetteer, pipeline, read
+from .errors import InputError
+from .model import TYPES, Article, Mention, Page, Sentence, TaggedArticle
+
+
+@dataclass
+class TaggedPage:
+    page: Page
+    articles: list[TaggedArticle]
+
+
+@dataclass
+class Failure:
+    path: str
+    message: str
+
+    def __str__(self):
+        return f"{self.path}: {self.message}"
+
+
+def to_tagged(doc, article: Article) -> TaggedArticle:
+    """Reduce a Doc to plain records so nothing downstream needs spaCy."""
+    sents = [Sentence(s.text, s.start_char, s.end_char) for s in doc.sents if not s.text.isspace()]
+    starts = [s.start for s in sents]
+    mentions = []
+    for span in doc.spans["kg"]:
+        idx = _sentence_index(starts, span.start_char)
+        mentions.append(
+            Mention(
+                text=span.text,
+                label=span.label_,
+                start=span.start_char,
+                end=span.end_char,
+                sentence=idx,
+                canonical=span._.canonical or span.text,
+                titles=tuple(span._.titles),
+                code=span._.code,
+            )
+        )
+    dates = [(s.start_char, s.end_char, s.text) for s in doc.spans["lac"] if s.label_ == "TIME"]
+    for name in article.authors:
+        mentions.append(Mention(name, "PERSON", -1, -1, -1, name))
+    return TaggedArticle(article, sents, mentions, dates)
+
+
+def _sentence_index(starts: list[int], offset: int) -> int:
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid] <= offset:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def read_pages(paths: Iterable) -> Iterator[Page | Failure]:
+    for path in read.iter_inputs(paths):
+        try:
+            yield read.read_page(path)
+        except InputError as e:
+            yield Failure(e.path, e.message)
+
+
+def tag_pages(paths: Iterable, batch_size: int = 64) -> Iterator[TaggedPage | Failure]:
+    """Tag every article of every page, streaming: one page in memory at a time."""
+    for item in read_pages(paths):
+        if isinstance(item, Failure):
+            yield item
+            continue
+        docs = pipeline.parse((a.text for a in item.articles), batch_size=batch_size)
+        yield TaggedPage(item, [to_tagged(doc, a) for doc, a in zip(docs, item.articles)])
+
+
+@dataclass
+class _Entity:
+    type: str
+    forms: Counter = field(default_factory=Counter)
+    titles: list = field(default_factory=list)
+    code: str | None = None
+
+    def name(self) -> str:
+        """The fullest form written in the text (ties: the most frequent)."""
+        return max(self.forms, key=lambda f: (len(f), self.forms[f], f))
+
+
+def page_entities(articles: list[TaggedArticle]) -> list[_Entity]:
+    """One entity per thing named on the page: forms of a division, of an org and its short name."""
+    label_votes: dict[str, Counter] = defaultdict(Counter)
+    for ta in articles:
+        for m in ta.mentions:
+            label_votes[m.text][m.label] += 1
+    officials = {t for t, v in label_votes.items() if v["OFFICIAL"]}
+
+    groups: dict[tuple, _Entity] = {}
+    for ta in articles:
+        for m in ta.mentions:
+            label = "OFFICIAL" if m.text in officials else m.label
+            if label not in ("OFFICIAL", "PERSON") and (label_votes[m.text]["OFFICIAL"] or label_votes[m.text]["PERSON"]):
+                continue
+            key = (label, m.code) if (label == "PLACE" and m.code) else (label, m.text.replace(" ", ""))
+            ent = groups.setdefault(key, _Entity(TYPES[label], code=m.code if label == "PLACE" else None))
+            ent.forms[m.text] += 1
+            for t in m.titles:
+                if t not in ent.titles:
+                    ent.titles.append(t)
+    return merge_prefixed(list(groups.values()))
+
+
+def merge_prefixed(entities: list[_Entity]) -> list[_Entity]:
+    """城北区万吨…项目 and 万吨…项目 are one project: a name that is another plus a place before it."""
+    gaz = gazetteer.load()
+    by_type: dict[str, list[_Entity]] = defaultdict(list)
+    for e in entities:
+        by_type[e.type].append(e)
+    out = []
+    for typ, ents in by_type.items():
+        if typ in ("Official", "Person"):
+            out += ents
+            continue
+        ents.sort(key=lambda e: -len(e.name()))
+        absorbed = set()
+        for i, long in enumerate(ents):
+            if i in absorbed:
+                continue
+            for j in range(i + 1, len(ents)):
+                short = ents[j]
+                if j in absorbed or long.code or short.code:
+                    continue
+                ln, sn = long.name(), short.name()
+                if len(sn) >= 4 and ln.endswith(sn) and ln[: -len(sn)] in gaz:
+                    long.forms.update(short.forms)
+                    absorbed.add(j)
+            out.append(long)
+    return out
+
+
+def file_record(tp: TaggedPage, visits: list[dict] | None = None) -> dict:
+    ents = []
+    for e in page_entities(tp.articles):
+        name = e.name()
+        rec = {"name": name, "type": e.type, "aliases": sorted(f for f in e.forms if f != name)}
+        if e.type == "Official":
+            rec["titles"] = e.titles
+        if e.code:
+            rec["code"] = e.code
+        ents.append(rec)
+    ents.sort(key=lambda r: (list(TYPES.values()).index(r["type"]), r["name"]))
+    return {"file": _file_name(tp.page.source), "entities": ents, "visits": visits or []}
+
+
+def _file_name(source: str) -> str:
+    from pathlib import Path
+
+    return Path(source).name
+
+
+def extract(paths: Iterable) -> list[dict]:
+    """Records for the readable files (failures are left out; see `iter_records`)."""
+    return [r for r in iter_records(paths) if not isinstance(r, Failure)]
+
+
+def iter_records(paths: Iterable) -> Iterator[dict | Failure]:
+    for item in tag_pages(paths):
+        yield item if isinstance(item, Failure) else file_record(item)
+
+
+def dumps(record: dict) -> str:
+    return json.dumps(record, ensure_ascii=False, sort_keys=False)

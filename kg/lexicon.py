@@ -1,0 +1,110 @@
+"""The grammar of posts, bodies and named things in the Chinese official press.
+
+Titles are built from parts (level + body + rank), organizations and projects
+are recognised by their head nouns; nothing here names a person or a place.
+"""
+from __future__ import annotations
+
+import re
+
+# Administrative levels that open a relative name: 省委, 市政府, 县人大常委会.
+LEVELS = ("省", "市", "州", "县", "区", "乡", "镇", "村", "盟", "旗", "社区", "街道", "自治区", "全国", "中央", "国家")
+
+# Bodies of the party-state; a level or a place before them makes an organization.
+BODIES = (
+    "委", "党委", "党组", "党工委", "党总支", "党支部", "纪委", "监委", "纪委监委", "政府", "人民政府",
+    "人大", "人大常委会", "政协", "人民法院", "法院", "人民检察院", "检察院", "委员会", "常委会",
+    "组织部", "宣传部", "统战部", "政法委", "编办", "政府办", "政府办公厅", "委办公厅", "人大常委会办公室",
+    "政府新闻办", "新闻办", "工商联", "总工会", "团委", "妇联", "残联", "科协", "文联", "侨联",
+)
+
+# Ranks: the last part of a post title.
+RANKS = (
+    "总书记", "书记", "副书记", "常务副书记", "常委", "委员", "主任", "副主任", "常务副主任", "主席", "副主席",
+    "秘书长", "副秘书长", "部长", "副部长", "常务副部长", "厅长", "副厅长", "局长", "副局长", "处长",
+    "副处长", "科长", "院长", "副院长", "检察长", "副检察长", "庭长", "署长", "主任委员", "副主任委员",
+    "省长", "副省长", "代省长", "常务副省长", "市长", "副市长", "代市长", "常务副市长", "州长", "副州长",
+    "代州长", "县长", "副县长", "代县长", "区长", "副区长", "代区长", "乡长", "副乡长", "镇长", "副镇长",
+    "村长", "盟长", "旗长", "总理", "副总理", "国务委员", "委员长", "副委员长", "党组书记", "党组成员",
+    "党组副书记", "成员", "代表", "人大代表", "政协委员", "组长", "副组长", "会长", "副会长", "主委",
+    "副主委", "负责人", "巡视员", "督察长", "监察专员", "调研员", "校长", "副校长", "站长", "所长", "队长",
+)
+# Words that make the person after them a non-official (reporters, staff, residents).
+PERSON_ROLES = (
+    "记者", "特约记者", "通讯员", "实习记者", "实习生", "摄影", "摄", "编辑", "责任编辑", "作者", "居民",
+    "村民", "群众", "市民", "牧民", "农民", "老人", "学生", "同学", "老师", "医生", "护士", "经理",
+    "总经理", "董事长", "员工", "职工", "工人", "技术员", "安置户", "户主", "志愿者", "网格员", "管护员",
+)
+# Collective nouns before a list of names of officials: 省领导刘奇凡、班果.
+LEADER_NOUNS = ("领导", "领导同志", "负责同志", "主要负责同志", "负责人")
+# Verbs after a list of names that marks them as officials at an event.
+OFFICIAL_LIST_VERBS = ("出席", "参加", "陪同", "在主席台就座", "在主席台前排就座", "就座", "主持", "列席", "调研", "视察", "考察")
+
+# Head nouns of organizations (longest first when matching).
+ORG_SUFFIXES = (
+    "管理委员会", "管委会", "委员会", "常委会", "人民政府", "政府", "办公厅", "办公室", "厅", "局", "总局",
+    "分局", "支局", "办", "院", "部", "委", "署", "协会", "学会", "商会", "联合会", "基金会", "促进会",
+    "研究会", "公司", "有限公司", "集团", "银行", "支行", "分行", "学校", "中学", "小学", "大学", "学院",
+    "医院", "卫生院", "研究所", "研究院", "设计院", "报社", "日报", "晚报", "电视台", "广播电视台", "出版社",
+    "党委", "党组", "党总支", "党支部", "党工委", "代表团", "联络室", "活动室", "工作站", "服务站",
+    "税务局", "法院", "检察院", "联盟", "基金", "合作社", "企业", "工厂", "厂", "所", "站", "中心",
+    "军区", "部队", "支队", "大队", "派出所", "公安局", "幼儿园", "事务所", "俱乐部", "工作室",
+)
+# Head nouns that name a built or planned thing.
+PROJECT_SUFFIXES = (
+    "项目", "工程", "产业园", "示范园", "产业孵化示范园", "孵化园", "科技园", "工业园", "物流园", "基地",
+    "示范基地", "种植基地", "生产基地", "中心", "数据中心", "智算中心", "储气站", "电站", "光伏电站",
+    "风电场", "变电站", "生产线", "大厅", "体验馆", "博物馆", "纪念馆", "展览馆", "公路", "铁路",
+    "高速公路", "高速", "大桥", "隧道", "机场", "水库", "水利枢纽", "管道", "管网", "花园", "平台",
+    "产业园区", "示范区", "交流基地", "储能电站", "智算产业园", "港", "码头", "小区", "新城",
+)
+# Head nouns of named places that are not divisions.
+PLACE_SUFFIXES = (
+    "村", "社区", "居民区", "街道", "街", "路", "大街", "古街", "广场", "山", "雪山", "河", "江", "湖",
+    "海", "高原", "盆地", "草原", "湿地", "国家公园", "公园", "自然保护区", "保护区", "地区", "流域",
+    "开发区", "经济技术开发区", "高新区", "新区", "园区", "工业园区", "矿区", "林场", "农场", "牧场",
+    "峡", "峡谷", "沟", "湾", "岛", "半岛", "口岸", "景区", "家园", "墓群", "遗址", "寺", "塔",
+)
+# Determiners and quantifiers that make a head noun generic: 有关项目, 一批项目, 各类企业.
+GENERIC_MODIFIERS = (
+    "有关", "相关", "一批", "一些", "各类", "各项", "各个", "各", "该", "此", "这", "这些", "那些", "其他",
+    "其它", "全部", "所有", "部分", "多个", "若干", "重点", "重大", "新", "本", "我", "全", "每", "个",
+    "些", "类", "等", "某", "首批", "首个", "大型", "一", "两", "几", "多",
+)
+
+_rank_alt = "|".join(sorted(RANKS, key=len, reverse=True))
+RANK_END = re.compile("(?:%s)$" % _rank_alt)
+
+
+def longest_suffix(text: str, suffixes) -> str | None:
+    """The longest of `suffixes` that `text` ends with."""
+    best = None
+    for s in suffixes:
+        if text.endswith(s) and (best is None or len(s) > len(best)):
+            best = s
+    return best
+
+
+def relative_orgs() -> set[str]:
+    """省委, 市政府, 县人大常委会 …: a level followed by a body."""
+    out = set()
+    for level in LEVELS:
+        for body in BODIES:
+            out.add(level + body)
+    out.update({"党中央", "中共中央", "国务院", "全国人大", "全国政协", "中央军委"})
+    return out
+
+
+RELATIVE_ORGS = frozenset(relative_orgs())
+
+# Countries and regions the press names without a head noun.
+COUNTRIES = frozenset(
+    "中国 中华人民共和国 美国 日本 韩国 朝鲜 俄罗斯 英国 法国 德国 意大利 西班牙 印度 巴基斯坦 尼泊尔 蒙古国 "
+    "哈萨克斯坦 吉尔吉斯斯坦 塔吉克斯坦 乌兹别克斯坦 土库曼斯坦 阿富汗 伊朗 土耳其 沙特阿拉伯 埃及 南非 巴西 "
+    "阿根廷 加拿大 澳大利亚 新西兰 新加坡 马来西亚 泰国 越南 老挝 柬埔寨 缅甸 印度尼西亚 菲律宾 港澳 港澳台 "
+    "欧洲 亚洲 非洲 北美 南美 东南亚 中亚 西亚 东盟 欧盟".split()
+)
+# Nouns after 等 that make the preceding list a list of organizations.
+ORG_LIST_HEADS = ("企业", "公司", "头部企业", "龙头企业", "单位", "机构", "集团", "银行", "学校", "医院", "部门", "商户")
+# Heads of company names that have no legal suffix: 瑞佳实业, 国肽生物, 时代新能源.
+COMPANY_HEADS = ("实业", "科技", "生物", "能源", "新能源", "电力", "控股", "股份", "药业", "制药", "矿业", "化工", "材料", "电子", "物流", "建设", "传媒", "置业", "投资", "农业", "牧业", "食品")

@@ -1,0 +1,160 @@
+"""Baidu LAC as a spaCy tokenizer: words, LAC tags and LAC's own entities.
+
+LAC folds names into titles (省委书记) and places into long spans
+(湟中区海子沟乡人大代表联络室); spaCy spans must sit on token boundaries, so
+LAC's words are re-cut at the places, bodies and ranks of our lexicon.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import spacy
+from spacy.tokens import Doc, Span
+
+from . import gazetteer, lexicon
+from .lac import get_tagger
+
+# LAC's entity tags and the span labels they get in doc.spans["lac"].
+LAC_ENTITY_TAGS = ("PER", "LOC", "ORG", "TIME")
+_SENT_END = re.compile(r"[。！？；!?;]+[”’」』\"]*|\n+")
+MAX_SENTENCE = 510  # long runs without punctuation are cut for the tagger
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Spans that together cover `text`: sentences, each with its final punctuation."""
+    spans, start = [], 0
+    for m in _SENT_END.finditer(text):
+        end = m.end()
+        if m.group().startswith("\n"):
+            if m.start() > start:
+                spans.append((start, m.start()))
+            spans.append((m.start(), end))
+        else:
+            spans.append((start, end))
+        start = end
+    if start < len(text):
+        spans.append((start, len(text)))
+    out = []
+    for s, e in spans:
+        while e - s > MAX_SENTENCE:
+            out.append((s, s + MAX_SENTENCE))
+            s += MAX_SENTENCE
+        out.append((s, e))
+    return out
+
+
+@lru_cache(maxsize=1)
+def split_lexicon() -> frozenset[str]:
+    """Strings at whose edges a LAC word is cut: divisions, relative bodies, ranks, heads."""
+    words = set(gazetteer.load().forms)
+    words.update(lexicon.RELATIVE_ORGS)
+    words.update(lexicon.RANKS)
+    words.update(s for s in lexicon.ORG_SUFFIXES if len(s) >= 2)
+    words.update(s for s in lexicon.PROJECT_SUFFIXES if len(s) >= 2)
+    words.update(s for s in lexicon.PLACE_SUFFIXES if len(s) >= 2)
+    return frozenset(words)
+
+
+def cut_word(word: str, tag: str, words: frozenset[str], max_len: int) -> list[str]:
+    """Cut a LAC word at lexicon entries inside it, by forward maximum matching.
+
+    A word is left whole when it is itself an entry, when it is a person's
+    name, or when a cut would leave a single stray character (青海湖 stays whole).
+    """
+    if len(word) < 4 or tag in ("PER", "TIME", "m", "w") or word in words:
+        return [word]
+    pieces: list[str] = []
+    rest = ""
+    i = 0
+    while i < len(word):
+        for j in range(min(len(word), i + max_len), i + 1, -1):
+            if word[i:j] in words:
+                if rest:
+                    pieces.append(rest)
+                    rest = ""
+                pieces.append(word[i:j])
+                i = j
+                break
+        else:
+            rest += word[i]
+            i += 1
+    if rest:
+        pieces.append(rest)
+    if len(pieces) == 1 or any(len(p) == 1 for p in pieces):
+        return [word]
+    return pieces
+
+
+class LACTokenizer:
+    """Text → Doc with LAC words, `tag_` = LAC tag, sentence starts and doc.spans["lac"]."""
+
+    def __init__(self, vocab, batch_size: int = 1000):
+        self.vocab = vocab
+        self.batch_size = batch_size
+        self._words = split_lexicon()
+        self._max_len = max(len(w) for w in self._words)
+
+    def __call__(self, text: str) -> Doc:
+        return next(iter(self.pipe([text])))
+
+    def pipe(self, texts, batch_size: int | None = None):
+        """Tag many texts with their sentences batched together (much faster)."""
+        batch: list[str] = []
+        size = batch_size or self.batch_size
+        for text in texts:
+            batch.append(text)
+            if len(batch) >= size:
+                yield from self._tag_batch(batch)
+                batch = []
+        if batch:
+            yield from self._tag_batch(batch)
+
+    def _tag_batch(self, texts: list[str]):
+        plans = [split_sentences(t) for t in texts]
+        to_tag = [t[s:e] for t, plan in zip(texts, plans) for s, e in plan if not t[s:e].isspace()]
+        analyses = iter(get_tagger().analyze(to_tag))
+        for text, plan in zip(texts, plans):
+            sents = []
+            for s, e in plan:
+                chunk = text[s:e]
+                sents.append([(chunk, "_SP")] if chunk.isspace() else next(analyses))
+            yield self._make_doc(sents)
+
+    def _make_doc(self, sents) -> Doc:
+        words, tags, starts, ents = [], [], [], []
+        for analysis in sents:
+            first = True
+            for word, tag in analysis:
+                pieces = cut_word(word, tag, self._words, self._max_len)
+                if tag in LAC_ENTITY_TAGS:
+                    ents.append((len(words), len(words) + len(pieces), tag))
+                for p in pieces:
+                    words.append(p)
+                    tags.append("_SP" if p.isspace() else tag)
+                    starts.append(first)
+                    first = False
+        doc = Doc(self.vocab, words=words, spaces=[False] * len(words), tags=tags, sent_starts=starts)
+        doc.spans["lac"] = [Span(doc, s, e, label=t) for s, e, t in ents]
+        return doc
+
+    # spaCy serialises tokenizers with the pipeline; this one has no state of its own.
+    def to_bytes(self, **kwargs):
+        return b""
+
+    def from_bytes(self, data, **kwargs):
+        return self
+
+    def to_disk(self, path, **kwargs):
+        pass
+
+    def from_disk(self, path, **kwargs):
+        return self
+
+
+@spacy.registry.tokenizers("kg.LACTokenizer.v1")
+def create_lac_tokenizer():
+    def make(nlp):
+        return LACTokenizer(nlp.vocab)
+
+    return make
