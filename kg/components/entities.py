@@ -36,8 +36,12 @@ class EntitySettler:
             inside = [o for o in spans if o is not s and o.start <= s.start and s.end <= o.end]
             if s.label_ == "PLACE" and s._.code is None and any(o.label_ != "PLACE" for o in inside):
                 continue  # a non-division place is part of the larger name, not a name of its own
+            if s.label_ in ("OFFICIAL", "PERSON") and any(o.label_ in ("OFFICIAL", "PERSON") for o in inside):
+                continue  # a piece of a longer name (乌拉孜 in 乌拉孜别克·热苏力汗)
             if s.label_ not in ("OFFICIAL", "PERSON") and any(p.start < s.end and s.start < p.end for p in people):
                 continue  # names of people are not parts of other names
+            if s.label_ == "PROJECT" and any(o.label_ == "PROJECT" and o.start == s.start for o in inside):
+                continue  # the head of a longer project name (…服务基地 in …服务基地配套…项目)
             kept.append(s)
         sp.replace(doc, kept)
         doc.ents = filter_spans(kept)

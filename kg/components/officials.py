@@ -55,25 +55,63 @@ def trim_title(piece: Span) -> Span:
 
 
 def list_items(doc: Doc, start: int, sent_end: int) -> list[tuple[int, int]]:
-    """Items of a 、-separated list of names starting at token `start`."""
+    """Names in a list starting at token `start`: 刘奇凡、班果、朱向峰、何立春参加 → four spans.
+
+    Items between separators are taken whole (LAC cuts unknown names apart);
+    the last item ends where the name ends: at a LAC name or before the verb.
+    """
     items, s = [], start
-    j = start
-    while j < sent_end:
+    for j in range(start, sent_end):
         t = doc[j]
-        if t.text in ("、", " ") or t.tag_ not in ("PER", "n", "nz", "LOC", "ORG", "w") or (
-            t.tag_ == "w" and t.text != "·"
-        ):
+        if t.text in ("、", " "):
             if not NAME.match(doc[s:j].text):
-                break
+                return items
             items.append((s, j))
-            if t.text not in ("、", " "):
-                break
             s = j + 1
-        j += 1
+        elif t.tag_ in ("w", "_SP") and t.text != "·":
+            break
     else:
-        if s < sent_end and NAME.match(doc[s:sent_end].text):
-            items.append((s, sent_end))
+        j = sent_end
+    last = _name_at(doc, s, j)
+    if last:
+        items.append(last)
     return items
+
+
+def plausible(doc: Doc, items):
+    """Drop list items that are not names; LAC's own names vouch for their neighbours.
+
+    An item LAC did not tag as a name is kept only in a list where at least
+    two items are LAC names, and never when it is itself a title or a role.
+    """
+    lac_names = sum(1 for s, e in items if doc[s].tag_ == "PER")
+    out = []
+    for s, e in items:
+        text = doc[s:e].text
+        if lexicon.RANK_END.search(text) or _ROLE_END.search(text):
+            continue
+        if doc[s].tag_ == "PER" or lac_names >= 2:
+            out.append((s, e))
+    return out
+
+
+def _looks_like_name(span: Span) -> bool:
+    return span[0].tag_ == "PER" or all(t.tag_ in ("n", "nz", "PER") or t.text == "·" for t in span)
+
+
+def _name_at(doc: Doc, s: int, end: int):
+    """The name that opens tokens s..end: a LAC name (with ·-joined parts) or a short noun run."""
+    if s >= end:
+        return None
+    if doc[s].tag_ != "PER" and NAME.match(doc[s:end].text):
+        return s, end
+    e = s
+    while e < end and (doc[e].tag_ == "PER" or doc[e].text == "·" or (e > s and doc[e - 1].text == "·")):
+        e += 1
+    if e == s:
+        while e < end and doc[e].tag_ in ("n", "nz") and len(doc[s : e + 1].text) <= 3:
+            e += 1
+    return (s, e) if e > s and NAME.match(doc[s:e].text) else None
 
 
 class OfficialTagger:
@@ -90,6 +128,8 @@ class OfficialTagger:
 
         pers = sp.lac_spans(doc, "PER")
         for per in pers:
+            if not NAME.match(per.text):
+                continue
             titles = title_before(doc, per.start)
             before = doc[max(0, per.start - 3) : per.start].text
             if titles:
@@ -115,31 +155,31 @@ class OfficialTagger:
         return doc
 
     def _lists(self, doc, sent, found, mark):
+        """Lists after a title or 省领导, and lists of leaders at an event (…在主席台就座)."""
         i = sent.start
         while i < sent.end:
-            tok = doc[i]
-            titles = title_before(doc, i) if NAME.match(tok.text) or tok.tag_ == "PER" else []
+            prev = doc[i - 1] if i > sent.start else None
+            clause_start = prev is None or (prev.tag_ in ("w", "_SP") and prev.text not in ("、", "·"))
+            titles = title_before(doc, i)
             leader = _LEADER_END.search(doc[max(sent.start, i - 2) : i].text)
-            if not (titles or leader) or (i > 0 and doc[i - 1].text == "、"):
+            if not (clause_start or titles or leader):
                 i += 1
                 continue
-            items = list_items(doc, i, sent.end)
-            if len(items) >= 2 or (items and leader):
+            items = plausible(doc, list_items(doc, i, sent.end))
+            if not items:
+                i += 1
+                continue
+            after = doc[items[-1][1] : min(sent.end, items[-1][1] + 6)].text
+            people = sum(1 for s, e in items if doc[s].tag_ == "PER" or found.get((s, e), ("",))[0])
+            if (titles or leader) and (len(items) >= 2 or _looks_like_name(doc[items[0][0] : items[0][1]])):
                 for s, e in items:
                     mark(s, e, "OFFICIAL", [t.text for t in titles])
-                i = items[-1][1]
-            i += 1
-        # 吴晓军、罗东川、…在主席台就座 / 吴汉忠、胡达忠…等港澳委员
-        items = list_items(doc, sent.start, sent.end)
-        if len(items) >= 2:
-            after = doc[items[-1][1] : min(sent.end, items[-1][1] + 6)].text
-            n_per = sum(1 for s, e in items if found.get((s, e), ("",))[0] or doc[s].tag_ == "PER")
-            if n_per * 2 >= len(items) and (
-                after.startswith(lexicon.OFFICIAL_LIST_VERBS)
-                or _ETC_LEADERS.match(after)
+            elif len(items) >= 2 and people * 2 >= len(items) and (
+                after.startswith(lexicon.OFFICIAL_LIST_VERBS) or _ETC_LEADERS.match(after)
             ):
                 for s, e in items:
                     mark(s, e, "OFFICIAL")
+            i = max(i + 1, items[-1][1])
 
 
 @Language.factory("kg_officials", assigns=["doc.spans"], default_config={})

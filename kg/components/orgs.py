@@ -57,7 +57,9 @@ class OrgTagger:
                     text += doc[j].text
                     if relative_org(text, self.gaz):
                         out.append(Span(doc, i, j + 1, label="ORG"))
-        for s, e, head in sp.headed_phrases(doc, lexicon.ORG_SUFFIXES, lexicon.GENERIC_MODIFIERS):
+        for s, e, head in sp.headed_phrases(
+            doc, lexicon.ORG_SUFFIXES, weak=lexicon.WEAK_ORG_SUFFIXES, verbs=False, counted_ok=True
+        ):
             out.append(Span(doc, s, e, label="ORG"))
         for org in sp.lac_spans(doc, "ORG"):
             text = org.text

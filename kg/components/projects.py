@@ -19,7 +19,7 @@ def specific(span: Span, head: str) -> bool:
 class ProjectTagger:
     def __call__(self, doc: Doc) -> Doc:
         out = []
-        for s, e, head in sp.headed_phrases(doc, lexicon.PROJECT_SUFFIXES, lexicon.GENERIC_MODIFIERS):
+        for s, e, head in sp.headed_phrases(doc, lexicon.PROJECT_SUFFIXES):
             span = Span(doc, s, e, label="PROJECT")
             if specific(span, head):
                 out.append(span)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from ..lexicon import longest_suffix
+from ..lexicon import COUNTED, GENERIC_MODIFIERS, longest_suffix
 
 GROUP = "kg"
 
@@ -67,23 +67,42 @@ def noun_runs(doc: Doc):
         yield start, len(doc)
 
 
-def headed_phrases(doc: Doc, suffixes, generic=()):
+def headed_phrases(doc: Doc, suffixes, weak=frozenset(), verbs: bool = True, counted_ok: bool = False):
     """(start, end, head) for phrases ending in one of `suffixes`, with a non-generic modifier.
 
-    The phrase starts at the first token of its run that may start a name; a
-    phrase whose modifier is only generic words (有关, 一批, 重点) is skipped.
+    A phrase starts at the first token of its run that may open a name (not a
+    verb, not 有关/一批/全省); one whose modifier is generic is skipped, as is a
+    counted one (8个项目) unless `counted_ok`, where the count is dropped
+    (5家建设银行 → 建设银行). A `weak` head (局, 部) ends a name only inside a
+    longer word or a LAC organization, so 布局 and 干部 do not.
     """
     for rs, re_ in noun_runs(doc):
         s = rs
-        while s < re_ and (doc[s].tag_ in NO_START_TAGS or doc[s].text in generic):
-            s += 1
+        while s < re_:
+            tok = doc[s]
+            if tok.tag_ in NO_START_TAGS or tok.text in GENERIC_MODIFIERS:
+                s += 1
+            elif COUNTED.match(tok.text) or (tok.tag_ == "m" and s + 1 < re_ and doc[s + 1].tag_ == "q"):
+                if not counted_ok:
+                    break
+                s += 1
+            else:
+                break
+        else:
+            continue
+        if COUNTED.match(doc[s].text) and not counted_ok:
+            continue
         text = ""
         for k in range(s, re_):
+            if not verbs and doc[k].tag_ in ("v", "vd"):
+                break
             text += doc[k].text
             head = longest_suffix(text, suffixes)
             if head is None or len(text) <= len(head):
                 continue
+            if head in weak and len(doc[k].text) < 3 and doc[k].tag_ != "ORG":
+                continue
             modifier = text[: -len(head)]
-            if modifier in generic or len(modifier) < 2:
+            if modifier in GENERIC_MODIFIERS or len(modifier) < 2:
                 continue
             yield s, k + 1, head
