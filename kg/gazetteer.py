@@ -87,6 +87,14 @@ def short_forms(name: str, level: str) -> list[tuple[str, str]]:
     return out
 
 
+# Some township-level units are named by their kind alone (开发区, 工业园区, 街道).
+_GENERIC_NAME_CHARS = _GENERIC_CHARS | set("经济技术开发工业园高新产业小镇街道乡")
+
+
+def generic_name(name: str) -> bool:
+    return set(name) <= _GENERIC_NAME_CHARS and len(name) != 3 or name in ("开发区", "园区", "街道", "矿区")
+
+
 class Gazetteer:
     """Every division and every written form of it, for lookup by string."""
 
@@ -94,6 +102,8 @@ class Gazetteer:
         self.by_code = {d.code: d for d in divisions}
         self.forms: dict[str, list[Form]] = {}
         for d in divisions:
+            if generic_name(d.name):
+                continue
             self._add(d.name, Form(d, "full"))
             for form, kind in short_forms(d.name, d.level):
                 self._add(form, Form(d, kind))

@@ -55,11 +55,11 @@ ORG_SUFFIXES = (
 WEAK_ORG_SUFFIXES = frozenset(s for s in ORG_SUFFIXES if len(s) == 1)
 # Head nouns that name a built or planned thing.
 PROJECT_SUFFIXES = (
-    "项目", "工程", "产业园", "示范园", "产业孵化示范园", "孵化园", "科技园", "工业园", "物流园", "基地",
-    "示范基地", "种植基地", "生产基地", "中心", "数据中心", "智算中心", "储气站", "电站", "光伏电站",
-    "风电场", "变电站", "生产线", "大厅", "体验馆", "博物馆", "纪念馆", "展览馆", "公路", "铁路",
-    "高速公路", "高速", "大桥", "隧道", "机场", "水库", "水利枢纽", "管道", "管网", "花园", "平台",
-    "产业园区", "示范区", "交流基地", "储能电站", "智算产业园", "港", "码头", "小区", "新城",
+    "项目", "工程", "产业园", "示范园", "孵化示范园", "孵化园", "科技园", "工业园", "物流园", "基地",
+    "示范基地", "种植基地", "生产基地", "数据中心", "智算中心", "算力中心", "储气站", "电站", "光伏电站",
+    "风电场", "变电站", "生产线", "提取线", "指挥大厅", "体验馆", "博物馆", "纪念馆", "展览馆", "公路",
+    "铁路", "高速公路", "大桥", "隧道", "机场", "水库", "水利枢纽", "管道", "花园", "储能电站", "智算产业园",
+    "码头", "新城",
 )
 # Head nouns of named places that are not divisions.
 PLACE_SUFFIXES = (
@@ -68,6 +68,10 @@ PLACE_SUFFIXES = (
     "开发区", "经济技术开发区", "高新区", "新区", "园区", "工业园区", "矿区", "林场", "农场", "牧场",
     "峡", "峡谷", "沟", "湾", "岛", "半岛", "口岸", "景区", "家园", "墓群", "遗址", "寺", "塔",
 )
+# One-character heads that make a two-character name a place (黄河, 长江, 冷湖).
+GEO_HEADS = frozenset("江河湖海山岛")
+# Heads of settlements whose names LAC tags as places (前营街/LOC 社区/n).
+SETTLEMENT_HEADS = ("社区", "村", "居民区", "街道", "小区", "家园", "古街")
 # Determiners and quantifiers that make a head noun generic: 有关项目, 一批项目, 各类企业.
 # A count before a head makes it generic: 8个项目, 12家企业, 两个中心.
 COUNTED = re.compile(r"^[\d０-９一二三四五六七八九十百千万余多几两数]+[个家项类批件次名所座条位处只]")

@@ -31,8 +31,19 @@ def _accept(form: gazetteer.Form, doc: Doc, start: int, end: int, lac_locs, home
     if d.level == gazetteer.PROVINCE:
         return True
     if d.level == gazetteer.PREFECTURE:
-        return tagged_loc or d.code[:2] == home
+        return d.code[:2] == home or (tagged_loc and _set_apart(doc, start, end))
     return tagged_loc and (home is None or d.code[:2] == home)
+
+
+def _set_apart(doc: Doc, start: int, end: int) -> bool:
+    """A bare name of a far-away city stands between punctuation or before a name (北京、深圳);
+    inside running words it is more often part of an idiom (长治久安)."""
+    def apart(tok):
+        return tok is None or tok.tag_ in ("w", "_SP", "LOC", "ORG", "nz", "p", "u", "c", "f")
+
+    before = doc[start - 1] if start > 0 else None
+    after = doc[end] if end < len(doc) else None
+    return apart(before) and apart(after)
 
 
 def home_province(matches) -> str | None:
@@ -83,6 +94,9 @@ class PlaceTagger:
                 continue
             if self._lac_place(loc, doc):
                 out.append(Span(doc, loc.start, loc.end, label="PLACE"))
+        for s, e, head in sp.headed_phrases(doc, lexicon.SETTLEMENT_HEADS, verbs=False):
+            if any(t.tag_ == "LOC" for t in doc[s : e - 1]):
+                out.append(Span(doc, s, e, label="PLACE"))
         sp.add(doc, out)
         return doc
 
@@ -91,10 +105,10 @@ class PlaceTagger:
         text = loc.text
         if text in lexicon.COUNTRIES:
             return True
-        if len(text) < 3:
-            return False
         head = lexicon.longest_suffix(text, lexicon.PLACE_SUFFIXES)
-        return head is not None and len(text) > len(head)
+        if head is None or len(text) <= len(head) or text[: -len(head)] in lexicon.GENERIC_MODIFIERS:
+            return False
+        return len(text) >= 3 or head in lexicon.GEO_HEADS
 
 
 @Language.factory(

@@ -8,20 +8,17 @@ from .. import lexicon
 from . import spans as sp
 
 
-def specific(span: Span, head: str) -> bool:
-    """A project name needs something that singles it out: a proper noun, a figure, or length."""
-    modifier = span.text[: -len(head)]
-    if any(t.tag_ in ("LOC", "ORG", "nz", "PER", "m") for t in span):
-        return True
-    return len(modifier) >= 4
+def specific(span: Span) -> bool:
+    """A project name needs something that singles it out: a proper noun or a figure."""
+    return any(t.tag_ in ("LOC", "ORG", "nz", "PER") or (t.tag_ == "m" and not lexicon.COUNTED.match(t.text)) for t in span)
 
 
 class ProjectTagger:
     def __call__(self, doc: Doc) -> Doc:
         out = []
-        for s, e, head in sp.headed_phrases(doc, lexicon.PROJECT_SUFFIXES):
+        for s, e, head in sp.headed_phrases(doc, lexicon.PROJECT_SUFFIXES, predicates=True):
             span = Span(doc, s, e, label="PROJECT")
-            if specific(span, head):
+            if specific(span):
                 out.append(span)
         sp.add(doc, out)
         return doc

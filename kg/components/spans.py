@@ -48,9 +48,13 @@ def covered(spans, start: int, end: int, labels=None) -> bool:
     return any(s.start <= start and end <= s.end and (labels is None or s.label_ in labels) for s in spans)
 
 # Tags of tokens that can sit inside a multi-word name (LAC tag set).
-NAME_TAGS = {"n", "nz", "nw", "ORG", "LOC", "PER", "vn", "an", "a", "m", "q", "f", "s", "v", "vd", "ad"}
+NAME_TAGS = {"n", "nz", "nw", "ORG", "LOC", "PER", "vn", "an", "a", "m", "q", "f", "s", "v", "vd", "ad", "TIME"}
+# Verbs that, right after a place or a name, are its predicate, not part of a name.
+PREDICATES = frozenset(
+    "调研 考察 视察 检查 察看 建设 推进 打造 实施 加快 开展 引进 建成 共建 采取 落实 启动 签约 投资 推动 发展".split()
+)
 # Tags a name does not start with.
-NO_START_TAGS = {"v", "vd", "ad", "f", "q", "a"}
+NO_START_TAGS = {"v", "vd", "ad", "f", "q", "a", "TIME"}
 
 
 def noun_runs(doc: Doc):
@@ -67,14 +71,18 @@ def noun_runs(doc: Doc):
         yield start, len(doc)
 
 
-def headed_phrases(doc: Doc, suffixes, weak=frozenset(), verbs: bool = True, counted_ok: bool = False):
+def headed_phrases(
+    doc: Doc, suffixes, weak=frozenset(), verbs: bool = True, counted_ok: bool = False, predicates: bool = False
+):
     """(start, end, head) for phrases ending in one of `suffixes`, with a non-generic modifier.
 
     A phrase starts at the first token of its run that may open a name (not a
     verb, not 有关/一批/全省); one whose modifier is generic is skipped, as is a
     counted one (8个项目) unless `counted_ok`, where the count is dropped
     (5家建设银行 → 建设银行). A `weak` head (局, 部) ends a name only inside a
-    longer word or a LAC organization, so 布局 and 干部 do not.
+    longer word or a LAC organization, so 布局 and 干部 do not. With
+    `predicates`, a verb right after a place or a name starts the phrase
+    anew (大通县调研东西部协作项目 → 东西部协作项目).
     """
     for rs, re_ in noun_runs(doc):
         s = rs
@@ -96,6 +104,9 @@ def headed_phrases(doc: Doc, suffixes, weak=frozenset(), verbs: bool = True, cou
         for k in range(s, re_):
             if not verbs and doc[k].tag_ in ("v", "vd"):
                 break
+            if predicates and k > s and doc[k].text in PREDICATES and doc[k - 1].tag_ in ("LOC", "ORG", "PER"):
+                s, text = k + 1, ""
+                continue
             text += doc[k].text
             head = longest_suffix(text, suffixes)
             if head is None or len(text) <= len(head):
