@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 # Administrative levels that open a relative name: 省委, 市政府, 县人大常委会.
-LEVELS = ("省", "市", "州", "县", "区", "乡", "镇", "村", "盟", "旗", "社区", "街道", "自治区", "全国", "中央", "国家")
+LEVELS = ("省", "市", "州", "县", "区", "乡", "镇", "盟", "旗", "自治区", "全国", "中央", "国家")
 
 # Bodies of the party-state; a level or a place before them makes an organization.
 BODIES = (

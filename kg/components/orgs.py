@@ -60,17 +60,45 @@ class OrgTagger:
         for s, e, head in sp.headed_phrases(
             doc, lexicon.ORG_SUFFIXES, weak=lexicon.WEAK_ORG_SUFFIXES, verbs=False, counted_ok=True
         ):
-            out.append(Span(doc, s, e, label="ORG"))
+            span = Span(doc, s, e, label="ORG")
+            if self._named(span):
+                out.append(span)
         for org in sp.lac_spans(doc, "ORG"):
-            text = org.text
+            s = self._name_start(doc, org)
+            text = doc[s : org.end].text
             if lexicon.longest_suffix(text, lexicon.ORG_SUFFIXES + lexicon.COMPANY_HEADS) and len(text) >= 3:
-                out.append(Span(doc, org.start, org.end, label="ORG"))
+                out.append(Span(doc, s, org.end, label="ORG"))
+        out = [o for o in out if not self._compound(o.text)]
         for s, e in org_lists(doc):
             span = doc[s:e]
             if 2 <= len(span.text) <= 12 and not any(t.tag_ == "LOC" and t.text in self.gaz for t in span):
                 out.append(Span(doc, s, e, label="ORG"))
         sp.add(doc, out)
         return doc
+
+    def _name_start(self, doc: Doc, org: Span) -> int:
+        """LAC sometimes takes a verb into an organization (出台省政协): start at the name proper."""
+        for i in range(org.start, org.end):
+            rest = doc[i : org.end].text
+            if doc[i].text in self.gaz or relative_org(rest, self.gaz) or doc[i].text in lexicon.RELATIVE_ORGS:
+                return i
+        return org.start
+
+    def _compound(self, text: str) -> bool:
+        """省委省政府, 党中央国务院: two bodies written together are two organizations."""
+        for i in range(2, len(text) - 1):
+            if relative_org(text[:i], self.gaz) and relative_org(text[i:], self.gaz):
+                return True
+        return False
+
+    def _named(self, span: Span) -> bool:
+        """A head noun names a body only after a place, a level, a name or a LAC organization
+        (西宁市第一职业技术学校, 省生态环境厅), not after a category (乡村学校, 人大代表活动室)."""
+        return (
+            span[-1].tag_ == "ORG"
+            or any(t.tag_ in ("LOC", "ORG", "nz") for t in span)
+            or (span.text.startswith(lexicon.LEVELS) and not span.text[1:].startswith(lexicon.LEVELS))
+        )
 
 
 @Language.factory("kg_orgs", assigns=["doc.spans"], default_config={})
