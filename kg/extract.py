@@ -100,13 +100,21 @@ def page_entities(articles: list[TaggedArticle]) -> list[_Entity]:
             label_votes[m.text][m.label] += 1
     officials = {t for t, v in label_votes.items() if v["OFFICIAL"]}
 
+    gaz = gazetteer.load()
+    codes = Counter(m.code[:2] for ta in articles for m in ta.mentions if m.code)
+    home = codes.most_common(1)[0][0] if codes else None
     groups: dict[tuple, _Entity] = {}
     for ta in articles:
         for m in ta.mentions:
             label = "OFFICIAL" if m.text in officials else m.label
             if label not in ("OFFICIAL", "PERSON") and (label_votes[m.text]["OFFICIAL"] or label_votes[m.text]["PERSON"]):
                 continue
-            key = (label, m.code) if (label == "PLACE" and m.code) else (label, m.text.replace(" ", ""))
+            if label == "PLACE" and m.code:
+                key = (label, m.code)
+            elif label == "ORG":
+                key = (label, org_key(m.text, home, gaz))
+            else:
+                key = (label, m.text.replace(" ", ""))
             ent = groups.setdefault(key, _Entity(TYPES[label], code=m.code if label == "PLACE" else None))
             ent.forms[m.text] += 1
             for t in m.titles:
@@ -136,11 +144,37 @@ def merge_prefixed(entities: list[_Entity]) -> list[_Entity]:
                 if j in absorbed or long.code or short.code:
                     continue
                 ln, sn = long.name(), short.name()
-                if len(sn) >= 4 and ln.endswith(sn) and ln[: -len(sn)] in gaz:
+                if len(sn) >= 4 and ln.endswith(sn) and _divisions_only(ln[: -len(sn)], gaz):
                     long.forms.update(short.forms)
                     absorbed.add(j)
             out.append(long)
     return out
+
+
+def _divisions_only(text: str, gaz) -> bool:
+    """Whether text is one or more division names written together (西宁市城北区马坊街道)."""
+    if not text:
+        return False
+    for i in range(len(text), 1, -1):
+        if text[:i] in gaz and (i == len(text) or _divisions_only(text[i:], gaz)):
+            return True
+    return False
+
+
+def org_key(text: str, home: str | None, gaz) -> str:
+    """One key for the forms of a body: 中共青海省委 = 青海省委 = 省委 in a Qinghai paper,
+    格尔木市税务局 = 格尔木税务局."""
+    text = text.replace(" ", "")
+    if text.startswith("中共") and len(text) > 3:
+        text = text[2:]
+    for i in range(min(len(text) - 1, gaz.max_len), 1, -1):
+        forms = gaz.lookup(text[:i])
+        if forms:
+            d = forms[0].division
+            if home and d.level == gazetteer.PROVINCE and d.code[:2] == home:
+                return "省" + text[i:]
+            return d.code + text[i:]
+    return text
 
 
 def file_record(tp: TaggedPage, visits: list[dict] | None = None) -> dict:
