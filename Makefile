@@ -13,8 +13,7 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/kg build seeds/ -o out/
-	$(BIN)/kg visits --graph out/
+	$(BIN)/kg extract seeds/ -o out/extract.jsonl --show
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q tests

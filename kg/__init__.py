@@ -1,3 +1,22 @@
-"""kg: knowledge graphs from Chinese provincial newspaper pages."""
+"""kg: knowledge graphs from Chinese provincial newspaper pages.
+
+    import kg
+    doc = kg.nlp()("省委书记、省人大常委会主任陈刚赴果洛藏族自治州调研")
+    records = kg.extract(["seeds/"])
+"""
 
 __version__ = "0.1.0"
+
+
+def nlp():
+    """The spaCy pipeline (LAC tokenizer + entity components), loaded once per process."""
+    from .pipeline import nlp as _nlp
+
+    return _nlp()
+
+
+def extract(paths):
+    """One record per readable input file, in the evaluation format (GUIDELINE.md)."""
+    from .extraction import extract as _extract
+
+    return _extract(paths)

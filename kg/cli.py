@@ -5,13 +5,17 @@ import sys
 
 import click
 
-from . import extract as ex
+from . import extraction as ex
 from .atomic import atomic_write
 
 
-def _fail(failures: list) -> None:
-    for f in failures:
-        click.echo(f"kg: {f}", err=True)
+def _show(rec: dict) -> None:
+    click.echo(f"== {rec['file']}")
+    for e in rec["entities"]:
+        if e["type"] == "Official":
+            click.echo(f"  官员 {e['name']}  {'、'.join(e['titles'])}")
+    places = [e["name"] for e in rec["entities"] if e["type"] == "Place"]
+    click.echo(f"  地点 {'、'.join(places)}")
 
 
 @click.group()
@@ -23,7 +27,8 @@ def main():
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="JSONL file to write")
-def extract(paths, output):
+@click.option("--show", is_flag=True, help="also print the officials with their titles and the places")
+def extract(paths, output, show):
     """Entities (and visits) per input file, one JSON line each."""
     failures, n = [], 0
     with atomic_write(output) as fh:
@@ -34,5 +39,9 @@ def extract(paths, output):
                 continue
             fh.write(ex.dumps(rec) + "\n")
             n += 1
+            if show:
+                _show(rec)
     click.echo(f"kg: {n} files extracted, {len(failures)} failed", err=True)
     sys.exit(1 if failures else 0)
+if __name__ == "__main__":
+    main()

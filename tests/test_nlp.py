@@ -1,0 +1,48 @@
+"""The real pipeline (LAC + our components) on real newspaper sentences."""
+
+
+def ents(doc):
+    return {(e.text, e.label_) for e in doc.ents}
+
+
+def test_title_and_name_give_an_official_with_titles(nlp):
+    doc = nlp("12月24日,省委书记、省人大常委会主任陈刚赴果洛藏族自治州调研并召开座谈会。")
+    official = [e for e in doc.ents if e.label_ == "OFFICIAL"]
+    assert [e.text for e in official] == ["陈刚"]
+    assert official[0]._.titles == ("省委书记", "省人大常委会主任")
+    assert ("省委", "ORG") in {(s.text, s.label_) for s in doc.spans["kg"]}
+
+
+def test_leader_list_names_are_officials(nlp):
+    doc = nlp("省领导刘奇凡、班果、朱向峰、何立春参加有关活动。")
+    assert {e.text for e in doc.ents if e.label_ == "OFFICIAL"} == {"刘奇凡", "班果", "朱向峰", "何立春"}
+
+
+def test_byline_gives_a_person(nlp):
+    doc = nlp("本报讯(记者 施翔)12月24日下午,省委常委、市委书记王卫东深入湟中区调研。")
+    assert ("施翔", "PERSON") in ents(doc)
+    assert ("王卫东", "OFFICIAL") in ents(doc)
+
+
+def test_short_form_of_a_prefecture_is_a_place_with_its_code(nlp):
+    doc = nlp("陈刚在果洛州调研时强调要推动生态保护。")
+    places = [e for e in doc.ents if e.label_ == "PLACE"]
+    assert [(p.text, p._.code, p._.canonical) for p in places] == [("果洛州", "632600", "果洛藏族自治州")]
+
+
+def test_named_project_is_a_project(nlp):
+    doc = nlp("在城北区万吨有机纳米超级食品产业化项目现场,石建平实地了解产业协作情况。")
+    assert ("城北区万吨有机纳米超级食品产业化项目", "PROJECT") in ents(doc)
+    nested = {(s.text, s.label_) for s in doc.spans["kg"]}
+    assert ("城北区", "PLACE") in nested
+
+
+def test_generic_mentions_are_not_projects(nlp):
+    doc = nlp("园区成功引进一批投资规模大的项目,其中工业项目22个。")
+    assert not [e for e in doc.ents if e.label_ == "PROJECT"]
+
+
+def test_long_lac_place_is_split_into_what_it_is(nlp):
+    doc = nlp("湟中区海子沟乡人大代表联络室为有效破解基层人大工作薄弱问题。")
+    spans = {(s.text, s.label_) for s in doc.spans["kg"]}
+    assert {("湟中区", "PLACE"), ("海子沟乡", "PLACE"), ("湟中区海子沟乡人大代表联络室", "ORG")} <= spans
