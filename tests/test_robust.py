@@ -1,0 +1,59 @@
+"""Bad input: one clear line per bad file, the good files still extracted, outputs whole."""
+import json
+import subprocess
+import sys
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import ROOT, SEEDS
+from kg import read
+from kg.atomic import atomic_write
+
+KG = [str(ROOT / ".venv" / "bin" / "kg")] if (ROOT / ".venv" / "bin" / "kg").exists() else [sys.executable, "-m", "kg.cli"]
+
+
+def run_kg(*args):
+    return subprocess.run(KG + list(args), capture_output=True, text=True)
+
+
+def test_bad_files_get_one_line_each_and_good_files_are_kept(tmp_path):
+    (tmp_path / "binary.txt").write_bytes(bytes(range(256)) * 20)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "gbk.txt").write_bytes(SEEDS[3].read_text("utf-8").encode("gb18030"))
+    out = tmp_path / "out.jsonl"
+    res = run_kg("extract", str(tmp_path), str(tmp_path / "missing.txt"), "-o", str(out))
+    assert res.returncode == 1
+    errors = [line for line in res.stderr.splitlines() if line.startswith("kg: ") and "failed" not in line]
+    assert any("binary.txt: not text (binary data)" in e for e in errors)
+    assert any("empty.txt: empty file" in e for e in errors)
+    assert any("missing.txt: no such file" in e for e in errors)
+    assert "Traceback" not in res.stderr
+    assert "3 failed" in res.stderr
+    records = [json.loads(line) for line in out.read_text("utf-8").splitlines()]
+    assert [r["file"] for r in records] == ["gbk.txt"]
+    assert any(e["name"] == "陈刚" and e["type"] == "Official" for e in records[0]["entities"])
+
+
+def test_interrupted_write_leaves_previous_output_untouched(tmp_path):
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous\n", "utf-8")
+    try:
+        with atomic_write(out) as fh:
+            fh.write("half a line")
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass
+    assert out.read_text("utf-8") == "previous\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(min_size=1, max_size=300))
+def test_any_text_goes_through_reader_and_pipeline(nlp, text):
+    articles = read.split_articles(text, "x.txt")
+    for a in articles:
+        doc = nlp(a.text)
+        assert doc.text == a.text
+        for e in doc.ents:
+            assert e.label_ in {"OFFICIAL", "PERSON", "ORG", "PLACE", "PROJECT"}
