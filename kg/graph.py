@@ -1,0 +1,205 @@
+"""The resolved corpus as a networkx `MultiDiGraph`, and its GraphML and node-link JSON forms.
+
+Plain data in, plain data out: `to_networkx` reads a `Resolution` and builds a
+new graph; the exports copy the graph and never change it.
+
+Nodes (ids such as "Place:630106", "Official:陈刚", "Organization:青海省委")
+carry `type`, `label`, `aliases`, `titles`, `code` and `level` (divisions),
+`chain` (codes of the containing divisions, innermost first), `division` (the
+division a name or post places an organization, project or official in),
+`mentions` and `articles` ("file#index").
+
+Edges carry `relation` (visited | holds_post | located_in | cooccurs | …),
+`weight`, and where a text says it: `evidence` (the sentence), `file` (the
+source file's name; not `source`, which node-link JSON uses for the edge's
+tail), `article` (index), `start`/`end` (offsets in the source file),
+`date` (as written), `iso_date`, `role` (lead | accompanying) and `post`
+(the title as written). `visited` edges are one per statement; `holds_post`
+edges one per (official, organization, title) and `cooccurs` edges one per
+pair of nodes, their `weight` counting the sentences that say it. `located_in`
+edges go from a place to the division containing it (`basis` "GB/T 2260"),
+from a thing to the division its name opens with (`basis` "name"), or as a
+text states it (`basis` "text").
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+import networkx as nx
+
+from .atomic import atomic_write
+from .resolve import Link, Resolution, _file, division_node_id
+
+LIST_ATTRS = ("aliases", "titles", "chain", "articles")
+SEPARATOR = "|"
+GB2260, BY_NAME, BY_TEXT = "GB/T 2260", "name", "text"
+LOCATED = ("Place", "Organization", "Project")  # types that are somewhere (officials are not located)
+
+
+def to_networkx(resolution: Resolution) -> nx.MultiDiGraph:
+    """A new graph of the resolution's nodes and links (the resolution is not changed)."""
+    g = nx.MultiDiGraph()
+    g.graph["name"] = "kg"
+    if resolution.region:
+        g.graph["region"] = resolution.region
+    g.graph["articles"] = {
+        aid: {"file": a.source, "index": a.index, "start": a.start, "end": a.end, "headline": a.headline,
+              **({"date": a.date} if a.date else {})}
+        for aid, a in sorted(resolution.articles.items())
+    }
+    for nid in sorted(resolution.nodes):
+        n = resolution.nodes[nid]
+        attrs = {
+            "type": n.type,
+            "label": n.label,
+            "aliases": list(n.aliases),
+            "titles": list(n.titles),
+            "chain": list(n.chain),
+            "mentions": n.mentions,
+            "articles": list(n.articles),
+        }
+        for name in ("code", "level", "division"):
+            if getattr(n, name):
+                attrs[name] = getattr(n, name)
+        g.add_node(nid, **attrs)
+
+    edges: list[tuple[str, str, dict]] = []
+    by_relation = defaultdict(list)
+    for ln in resolution.links:
+        by_relation[ln.relation].append(ln)
+    edges += _located_in(resolution, by_relation.pop("located_in", []))
+    edges += _aggregate(by_relation.pop("holds_post", []), lambda ln: (ln.subject, ln.object, ln.fact.post or ""))
+    edges += _aggregate(by_relation.pop("cooccurs", []), lambda ln: (*sorted((ln.subject, ln.object)), ""), True)
+    for rel in sorted(by_relation):
+        edges += [(ln.subject, ln.object, _fact_attrs(ln)) for ln in by_relation[rel]]
+    count = defaultdict(int)
+    for u, v, attrs in sorted(edges, key=_edge_order):
+        rel = attrs["relation"]
+        key = f"{rel}:{count[(u, v, rel)]}"
+        count[(u, v, rel)] += 1
+        g.add_edge(u, v, key=key, **attrs)
+    return g
+
+
+def _edge_order(e):
+    u, v, a = e
+    return (a["relation"], u, v, a.get("file", ""), a.get("article", -1), a.get("start", -1), a.get("end", -1),
+            a.get("role", ""), a.get("post", ""), a.get("date", ""), a.get("evidence", ""))
+
+
+def _fact_attrs(ln: Link, weight: int | None = None) -> dict:
+    f = ln.fact
+    attrs = {"relation": ln.relation, "weight": f.weight if weight is None else weight}
+    ev = f.evidence
+    if ev is not None:
+        attrs.update(evidence=ev.sentence, file=_file(ev.source), article=ev.article, start=ev.start, end=ev.end)
+    for name in ("date", "iso_date", "role", "post"):
+        if getattr(f, name):
+            attrs[name] = getattr(f, name)
+    return attrs
+
+
+def _evidence_order(ln: Link):
+    ev = ln.fact.evidence
+    return (_file(ev.source), ev.article, ev.start, ev.end) if ev else ("\uffff", 0, 0, 0)
+
+
+def _aggregate(links: list[Link], key, symmetric: bool = False) -> list[tuple[str, str, dict]]:
+    """One edge per key, weight summed, the evidence of the first statement in the corpus."""
+    groups = defaultdict(list)
+    for ln in links:
+        groups[key(ln)].append(ln)
+    out = []
+    for k in sorted(groups):
+        lns = sorted(groups[k], key=_evidence_order)
+        first = lns[0]
+        u, v = (k[0], k[1]) if symmetric else (first.subject, first.object)
+        out.append((u, v, _fact_attrs(first, weight=sum(ln.fact.weight for ln in lns))))
+    return out
+
+
+def _located_in(res: Resolution, links: list[Link]) -> list[tuple[str, str, dict]]:
+    """Place → containing division (codes), thing → division its name opens with, and what texts say."""
+    found: dict[tuple[str, str], dict] = {}
+    for nid in sorted(res.nodes):
+        n = res.nodes[nid]
+        if n.chain:
+            found[(nid, division_node_id(n.chain[0]))] = {"relation": "located_in", "weight": 1, "basis": GB2260}
+        elif n.division and not n.code and n.type in LOCATED:
+            found[(nid, division_node_id(n.division))] = {"relation": "located_in", "weight": 1, "basis": BY_NAME}
+    stated = defaultdict(list)
+    for ln in links:
+        u, v = res.nodes[ln.subject], res.nodes[ln.object]
+        if u.code and (not v.code or not u.chain or v.code != u.chain[0]):
+            continue  # the codes say where a division is: an ancestor further up is implied, another is wrong
+        if ln.subject != ln.object:
+            stated[(ln.subject, ln.object)].append(ln)
+    for uv in sorted(stated):
+        lns = sorted(stated[uv], key=_evidence_order)
+        attrs = _fact_attrs(lns[0], weight=len(lns))
+        if uv in found:  # the text agrees with the codes: one edge, with the evidence
+            attrs["basis"] = found[uv]["basis"]
+        else:
+            attrs["basis"] = BY_TEXT
+        found[uv] = attrs
+    return [(u, v, a) for (u, v), a in sorted(found.items())]
+
+
+# ---------------------------------------------------------------- exports
+
+
+def _scalar(value):
+    if isinstance(value, (list, tuple)):
+        return SEPARATOR.join(str(x) for x in value)
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return None
+
+
+def scalar_copy(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy whose attributes GraphML can hold: lists joined with "|", None and mappings left out."""
+    h = nx.MultiDiGraph()
+    h.graph.update({k: v for k, v in sorted(g.graph.items()) if isinstance(v, (str, int, float, bool))})
+    for n, attrs in g.nodes(data=True):
+        h.add_node(n, **{k: s for k, v in sorted(attrs.items()) if (s := _scalar(v)) is not None})
+    for u, v, k, attrs in g.edges(keys=True, data=True):
+        h.add_edge(u, v, key=k, **{a: s for a, x in sorted(attrs.items()) if (s := _scalar(x)) is not None})
+    return h
+
+
+def graphml(g: nx.MultiDiGraph) -> str:
+    return "\n".join(nx.generate_graphml(scalar_copy(g), encoding="utf-8", prettyprint=True)) + "\n"
+
+
+def write_graphml(g: nx.MultiDiGraph, path) -> None:
+    with atomic_write(path) as fh:
+        fh.write(graphml(g))
+
+
+def read_graphml(path) -> nx.MultiDiGraph:
+    """A graph written by `write_graphml`, its list attributes split again."""
+    g = nx.read_graphml(path, force_multigraph=True)
+    for _, attrs in g.nodes(data=True):
+        for name in LIST_ATTRS:
+            if name in attrs and isinstance(attrs[name], str):
+                attrs[name] = attrs[name].split(SEPARATOR) if attrs[name] else []
+    return g
+
+
+def node_link(g: nx.MultiDiGraph) -> dict:
+    return nx.node_link_data(g, edges="edges")
+
+
+def to_json(g: nx.MultiDiGraph) -> str:
+    return json.dumps(node_link(g), ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+
+
+def write_json(g: nx.MultiDiGraph, path) -> None:
+    with atomic_write(path) as fh:
+        fh.write(to_json(g))
+
+
+def read_json(path) -> nx.MultiDiGraph:
+    with open(path, encoding="utf-8") as fh:
+        return nx.node_link_graph(json.load(fh), directed=True, multigraph=True, edges="edges")

@@ -1,0 +1,387 @@
+"""The graph as RDF in the kg-cn vocabulary (kg/vocab.ttl), and a canonical Turtle writer.
+
+    KGV  https://w3id.org/kg-cn/vocab#   classes and properties
+    KGR  https://w3id.org/kg-cn/id/      resources (stable IRIs, see vocab.ttl)
+
+`to_rdf(graph)` reads a networkx graph made by `kg.graph.to_networkx` (or read
+back from its JSON) and returns a new `rdflib.Graph`: one resource per node
+(rdfs:label "…"@zh, skos:altLabel for other forms, kgv:gbCode and
+kgv:locatedIn for divisions, kgv:mentionedIn its articles), a kgv:Visit per
+visit (visitor, target, role, date, evidence, prov:wasDerivedFrom the
+article), W3C ORG posts (org:holds, org:Post, org:postIn) and the articles
+with their source file, index and offsets. Co-occurrence is a statistic of the
+networkx graph and is not stated in RDF.
+
+IRIs depend only on types, canonical names, codes, file names and offsets, and
+`turtle(graph)` sorts everything, so the same input gives byte-identical files.
+"""
+from __future__ import annotations
+
+import re
+from importlib import resources
+from urllib.parse import quote
+
+import networkx as nx
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
+
+from .atomic import atomic_write
+from .resolve import post_name, stable_hash
+
+KGV = Namespace("https://w3id.org/kg-cn/vocab#")
+KGR = Namespace("https://w3id.org/kg-cn/id/")
+
+PREFIXES = {
+    "dcterms": DCTERMS,
+    "kgv": KGV,
+    "org": ORG,
+    "prov": PROV,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "skos": SKOS,
+    "xsd": XSD,
+}
+CLASSES = {
+    "Official": KGV.Official,
+    "Person": KGV.Person,
+    "Organization": KGV.Organization,
+    "Place": KGV.Place,
+    "Project": KGV.Project,
+}
+ROLES = {"lead": KGV.lead, "accompanying": KGV.accompanying}
+ZH = "zh"
+
+
+# ---------------------------------------------------------------- IRIs
+
+
+def _segment(text: str) -> str:
+    return quote(str(text), safe="")
+
+
+def node_iri(node_id: str, type_: str | None = None) -> URIRef:
+    """Place:630106 → kgr:place/630106, Official:陈刚 → kgr:official/%E9%99%88%E5%88%9A."""
+    typ, _, local = node_id.partition(":")
+    return KGR[f"{(type_ or typ).lower()}/{_segment(local)}"]
+
+
+def article_iri(source: str, index: int) -> URIRef:
+    return KGR[f"article/{_segment(source)}/{int(index)}"]
+
+
+def evidence_iri(source: str, start: int, end: int) -> URIRef:
+    return KGR[f"evidence/{_segment(source)}/{int(start)}-{int(end)}"]
+
+
+def post_iri(name: str, holder: str | None = None) -> URIRef:
+    """A post in an organization by its canonical name; a bare title (书记) belongs to its holder."""
+    if holder is None:
+        return KGR[f"post/{_segment(name)}"]
+    return KGR[f"post/{_segment(holder)}/{_segment(name)}"]
+
+
+def visit_iri(u: str, v: str, attrs: dict) -> URIRef:
+    return KGR["visit/" + stable_hash(u, v, attrs.get("role", ""), attrs.get("file", ""), attrs.get("article", ""),
+                                      attrs.get("start", ""), attrs.get("end", ""), attrs.get("date", ""))]
+
+
+# ---------------------------------------------------------------- graph → RDF
+
+
+def _date_literal(iso: str) -> Literal:
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
+        return Literal(iso, datatype=XSD.date)
+    if re.fullmatch(r"\d{4}-\d{2}", iso):
+        return Literal(iso, datatype=XSD.gYearMonth)
+    if re.fullmatch(r"\d{4}", iso):
+        return Literal(iso, datatype=XSD.gYear)
+    return Literal(iso)
+
+
+def _int(value) -> Literal:
+    return Literal(int(value), datatype=XSD.integer)
+
+
+def _listed(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [x for x in value.split("|") if x]
+    return list(value)
+
+
+def to_rdf(graph: nx.MultiDiGraph) -> Graph:
+    """A new rdflib Graph for a kg networkx graph (the networkx graph is not changed)."""
+    g = Graph(bind_namespaces="none")
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    g.bind("kgr", KGR)
+
+    articles = graph.graph.get("articles") or {}
+    for aid, a in sorted(articles.items()):
+        _article(g, a["file"], a["index"], a)
+
+    iris = {}
+    for nid, attrs in graph.nodes(data=True):
+        iris[nid] = node_iri(nid)
+    for nid, attrs in sorted(graph.nodes(data=True)):
+        s = iris[nid]
+        typ = attrs.get("type")
+        g.add((s, RDF.type, CLASSES.get(typ, KGV.Entity)))
+        g.add((s, RDFS.label, Literal(attrs.get("label") or nid.partition(":")[2], lang=ZH)))
+        for alias in _listed(attrs.get("aliases")):
+            g.add((s, SKOS.altLabel, Literal(alias, lang=ZH)))
+        if attrs.get("code"):
+            g.add((s, RDF.type, KGV.Division))
+            g.add((s, KGV.gbCode, Literal(str(attrs["code"]))))
+            if attrs.get("level"):
+                g.add((s, KGV.divisionLevel, Literal(attrs["level"])))
+        if typ == "Official":
+            for t in _listed(attrs.get("titles")):
+                g.add((s, KGV.title, Literal(t, lang=ZH)))
+        for aid in _listed(attrs.get("articles")):
+            a = articles.get(aid)
+            if a is not None:
+                g.add((s, KGV.mentionedIn, article_iri(a["file"], a["index"])))
+
+    posted = set()  # (official, title) with an organization
+    for u, v, _, attrs in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+        rel = attrs.get("relation")
+        if rel == "visited":
+            _visit(g, graph, iris, u, v, attrs)
+        elif rel == "located_in":
+            g.add((iris[u], KGV.locatedIn, iris[v]))
+        elif rel == "holds_post" and attrs.get("post"):
+            title = attrs["post"]
+            org_label = graph.nodes[v].get("label", "")
+            name = post_name(title, org_label)
+            p = post_iri(name)
+            g.add((iris[u], ORG.holds, p))
+            g.add((p, RDF.type, ORG.Post))
+            g.add((p, RDFS.label, Literal(name, lang=ZH)))
+            g.add((p, KGV.title, Literal(title, lang=ZH)))
+            g.add((p, ORG.postIn, iris[v]))
+            if "file" in attrs:
+                g.add((p, PROV.wasDerivedFrom, _article(g, attrs["file"], attrs["article"], articles.get(
+                    f"{attrs['file']}#{attrs['article']}"))))
+            posted.add((u, title))
+    for nid, attrs in sorted(graph.nodes(data=True)):  # titles naming no organization: 书记, 总书记
+        if attrs.get("type") != "Official":
+            continue
+        for title in _listed(attrs.get("titles")):
+            if (nid, title) in posted:
+                continue
+            p = post_iri(title, holder=nid.partition(":")[2])
+            g.add((iris[nid], ORG.holds, p))
+            g.add((p, RDF.type, ORG.Post))
+            g.add((p, RDFS.label, Literal(title, lang=ZH)))
+            g.add((p, KGV.title, Literal(title, lang=ZH)))
+    return g
+
+
+def _article(g: Graph, source: str, index, info: dict | None) -> URIRef:
+    a = article_iri(source, index)
+    g.add((a, RDF.type, KGV.Article))
+    g.add((a, KGV.sourceFile, Literal(str(source))))
+    g.add((a, KGV.articleIndex, _int(index)))
+    if info:
+        g.add((a, KGV.startOffset, _int(info["start"])))
+        g.add((a, KGV.endOffset, _int(info["end"])))
+        if info.get("headline"):
+            g.add((a, DCTERMS.title, Literal(info["headline"], lang=ZH)))
+        if info.get("date"):
+            g.add((a, KGV.dateWritten, Literal(info["date"], lang=ZH)))
+    return a
+
+
+def _visit(g: Graph, graph: nx.MultiDiGraph, iris: dict, u: str, v: str, attrs: dict) -> None:
+    visit = visit_iri(u, v, attrs)
+    g.add((visit, RDF.type, KGV.Visit))
+    g.add((visit, KGV.visitor, iris[u]))
+    g.add((visit, KGV.target, iris[v]))
+    if attrs.get("role") in ROLES:
+        g.add((visit, KGV.role, ROLES[attrs["role"]]))
+    if attrs.get("date"):
+        g.add((visit, KGV.dateWritten, Literal(attrs["date"], lang=ZH)))
+    if attrs.get("iso_date"):
+        g.add((visit, KGV.date, _date_literal(str(attrs["iso_date"]))))
+    if "file" in attrs:
+        articles = graph.graph.get("articles") or {}
+        art = _article(g, attrs["file"], attrs["article"], articles.get(f"{attrs['file']}#{attrs['article']}"))
+        g.add((visit, PROV.wasDerivedFrom, art))
+        if "start" in attrs and "evidence" in attrs:
+            ev = evidence_iri(attrs["file"], attrs["start"], attrs["end"])
+            g.add((visit, KGV.evidence, ev))
+            g.add((ev, RDF.type, KGV.Evidence))
+            g.add((ev, KGV.text, Literal(attrs["evidence"], lang=ZH)))
+            g.add((ev, KGV.startOffset, _int(attrs["start"])))
+            g.add((ev, KGV.endOffset, _int(attrs["end"])))
+            g.add((ev, PROV.wasQuotedFrom, art))
+
+
+# ---------------------------------------------------------------- canonical Turtle
+
+_PN_LOCAL = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+_INTEGER = re.compile(r"^[+-]?\d+$")
+
+
+def _iri(term: URIRef, prefixes: list[tuple[str, str]]) -> str:
+    s = str(term)
+    for prefix, ns in prefixes:
+        if s.startswith(ns) and _PN_LOCAL.match(s[len(ns):]):
+            return f"{prefix}:{s[len(ns):]}"
+    return "<" + "".join(c if c > " " and c not in '<>"{}|^`\\' else "\\u%04X" % ord(c) for c in s) + ">"
+
+
+def _string(text: str) -> str:
+    out = []
+    for c in text:
+        if c in _ESCAPES:
+            out.append(_ESCAPES[c])
+        elif ord(c) < 0x20 or ord(c) == 0x7F:
+            out.append("\\u%04X" % ord(c))
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
+
+
+def _term(term, prefixes) -> str:
+    if isinstance(term, URIRef):
+        return _iri(term, prefixes)
+    if isinstance(term, BNode):
+        raise ValueError("canonical Turtle needs IRIs for every resource (found a blank node)")
+    if isinstance(term, Literal):
+        lex = str(term)
+        if term.language:
+            return f"{_string(lex)}@{term.language.lower()}"
+        if term.datatype is None or term.datatype == XSD.string:
+            return _string(lex)
+        if term.datatype == XSD.integer and _INTEGER.match(lex):
+            return lex
+        return f"{_string(lex)}^^{_iri(term.datatype, prefixes)}"
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def _sort_key(term) -> tuple:
+    """Terms in a fixed order: IRIs, then literals by lexical form, language and datatype."""
+    if isinstance(term, URIRef):
+        return (0, str(term), "", "")
+    return (1, str(term), term.language or "", str(term.datatype or ""))
+
+
+def turtle(graph: Graph) -> str:
+    """Canonical Turtle: sorted prefixes, subjects, predicates (rdf:type first) and objects.
+
+    Only IRIs and literals (no blank nodes), so the text depends on the triples alone.
+    """
+    used = {}
+    for prefix, ns in graph.namespaces():
+        used[str(prefix)] = str(ns)
+    prefixes = sorted(((p, ns) for p, ns in used.items() if p), key=lambda x: x[0])
+    # longest namespace first, so kgr: never shadows a longer one
+    match_order = sorted(prefixes, key=lambda x: (-len(x[1]), x[0]))
+    by_subject: dict = {}
+    for s, p, o in graph:
+        by_subject.setdefault(s, {}).setdefault(p, []).append(o)
+    lines = []
+    for s in sorted(by_subject, key=_sort_key):
+        if isinstance(s, BNode):
+            raise ValueError("canonical Turtle needs IRIs for every resource (found a blank node)")
+        preds = sorted(by_subject[s], key=lambda p: (p != RDF.type, str(p)))
+        parts = []
+        for p in preds:
+            objs = ", ".join(_term(o, match_order) for o in sorted(by_subject[s][p], key=_sort_key))
+            name = "a" if p == RDF.type else _iri(p, match_order)
+            parts.append(f"    {name} {objs}")
+        lines.append(_iri(s, match_order) + "\n" + " ;\n".join(parts) + " .")
+        lines.append("")
+    body = "\n".join(lines)
+    used = [(p, ns) for p, ns in prefixes if re.search(r"(?<![\w:<])%s:" % re.escape(p), body)]
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in used) + "\n" + body
+
+
+def write_turtle(graph: Graph, path) -> None:
+    """Write canonical Turtle atomically (byte-identical for the same triples)."""
+    with atomic_write(path) as fh:
+        fh.write(turtle(graph))
+
+
+# ---------------------------------------------------------------- vocabulary and shapes
+
+
+def _packaged(name: str) -> Graph:
+    g = Graph()
+    g.parse(data=resources.files("kg").joinpath(name).read_text(encoding="utf-8"), format="turtle")
+    return g
+
+
+def vocabulary() -> Graph:
+    """kg/vocab.ttl: the classes and properties."""
+    return _packaged("vocab.ttl")
+
+
+def shapes() -> Graph:
+    """kg/shapes.ttl: SHACL shapes that graphs made by `to_rdf` conform to."""
+    return _packaged("shapes.ttl")
+
+
+def validate(graph: Graph):
+    """(conforms, results graph, report text) from pyshacl against kg/shapes.ttl (pyshacl is an extra)."""
+    import pyshacl
+
+    return pyshacl.validate(graph, shacl_graph=shapes(), ont_graph=vocabulary(), inference="none",
+                            allow_warnings=True)
+
+
+# ---------------------------------------------------------------- SPARQL (the twins of `kg query` and `kg visits`)
+
+SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted({**PREFIXES, "kgr": KGR}.items()))
+
+
+def load_store(source):
+    """An embedded Oxigraph store holding a graph: an rdflib Graph, or a Turtle file (graph.ttl)."""
+    import pyoxigraph
+
+    store = pyoxigraph.Store()
+    if isinstance(source, Graph):
+        store.load(turtle(source), format=pyoxigraph.RdfFormat.TURTLE)
+    else:
+        store.load(path=str(source), format=pyoxigraph.RdfFormat.TURTLE)
+    return store
+
+
+def select(store, query: str) -> list[dict]:
+    """Rows of a SELECT query (prefixes kgv, kgr, org, prov, rdfs, skos … predeclared) as {variable: value}."""
+    solutions = store.query(SPARQL_PREFIXES + query)
+    names = [v.value for v in solutions.variables]
+    return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in solutions]
+
+
+def _sparql_string(text: str) -> str:
+    return _string(text)
+
+
+def visits(store, official: str | None = None, place: str | None = None) -> list[dict]:
+    """Visits by an official (by name) and/or to a place (its name or another form of it, and
+    everything located in it), with role, date and evidence, in a stable order."""
+    filters = []
+    if official:
+        filters.append(f"?o rdfs:label {_sparql_string(official)}@zh .")
+    if place:
+        filters.append(
+            "?t kgv:locatedIn* ?where . "
+            f"{{ ?where rdfs:label {_sparql_string(place)}@zh }} UNION {{ ?where skos:altLabel {_sparql_string(place)}@zh }}"
+        )
+    query = """
+SELECT DISTINCT ?official ?target ?role ?date ?iso ?evidence ?file ?start ?end WHERE {
+  ?v a kgv:Visit ; kgv:visitor ?o ; kgv:target ?t ; kgv:role ?r .
+  ?o rdfs:label ?official . ?t rdfs:label ?target . BIND(STRAFTER(STR(?r), "#") AS ?role)
+  OPTIONAL { ?v kgv:dateWritten ?date }
+  OPTIONAL { ?v kgv:date ?iso }
+  OPTIONAL { ?v kgv:evidence ?e . ?e kgv:text ?evidence ; kgv:startOffset ?start ; kgv:endOffset ?end }
+  OPTIONAL { ?v prov:wasDerivedFrom ?a . ?a kgv:sourceFile ?file }
+  %s
+}
+ORDER BY ?official ?file ?start ?target ?role""" % "\n  ".join(filters)
+    return select(store, query)
