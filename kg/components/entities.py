@@ -11,11 +11,8 @@ from spacy.util import filter_spans
 
 from . import spans as sp
 
-# When two components claim the same tokens, the first label here wins.
-PRIORITY = ("OFFICIAL", "PERSON", "ORG", "PLACE", "PROJECT")
-
-
 def rank(span) -> tuple:
+    """When two components claim the same tokens, the lower rank wins."""
     division = span.label_ == "PLACE" and span._.code is not None
     label = "PLACE" if division else ("PLACE~" if span.label_ == "PLACE" else span.label_)
     order = ("OFFICIAL", "PERSON", "PLACE", "ORG", "PROJECT", "PLACE~")
