@@ -101,12 +101,16 @@ def find(text: str) -> list[tuple[int, int, str]]:
 
 
 def page_year(text: str) -> int | None:
-    """The year of a page from a masthead or dateline date (4-digit or 2-digit year), else None."""
-    head = text[:300]
-    for m in _MASTHEAD.finditer(head):
-        y, mo, d = _year(m[1]), int(m[2]), int(m[3])
-        if 1 <= mo <= 12 and 1 <= d <= 31 and 1949 <= y <= 2100:
-            return y
+    """The year of a page: a masthead date (a short line of its own near the top, 2023年12月25日,
+    2023-12-25, 23.12.25) or a full date with its weekday; else None.
+
+    A date in a body sentence is not taken: it may be any year the story mentions.
+    """
+    for line in text.lstrip().split("\n")[:5]:
+        if len(line.strip()) <= 40 and not re.search("[，,。；;]", line) and (m := _MASTHEAD.search(line)):
+            y, mo, d = _year(m[1]), int(m[2]), int(m[3])
+            if 1 <= mo <= 12 and 1 <= d <= 31 and 1949 <= y <= 2100:
+                return y
     m = re.search(r"(\d{4})年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天]", text)
     return int(m[1]) if m else None
 

@@ -10,7 +10,13 @@ kgv:locatedIn for divisions, kgv:mentionedIn its articles), a kgv:Visit per
 visit (visitor, target, role, date, evidence, prov:wasDerivedFrom the
 article), W3C ORG posts (org:holds, org:Post, org:postIn) and the articles
 with their source file, index and offsets. Co-occurrence is a statistic of the
-networkx graph and is not stated in RDF.
+networkx graph and is not stated in RDF, nor are relations the vocabulary has
+no term for.
+
+`write_turtle` writes canonical Turtle; `load_store`, `select` and `visits`
+query it in an embedded Oxigraph store (the library side of `kg query` and
+`kg visits`); `vocabulary()`, `shapes()` and `validate()` give kg/vocab.ttl,
+kg/shapes.ttl and a pyshacl report.
 
 IRIs depend only on types, canonical names, codes, file names and offsets, and
 `turtle(graph)` sorts everything, so the same input gives byte-identical files.

@@ -60,7 +60,8 @@ OTHERS = re.compile(r"(?:%s|大家|我们|人们|代表们|委员们|专家|游�
 SPEECH = re.compile(r"(?:说|表示|介绍|指出|强调|认为|坦言|告诉记者|回忆)[,，:：]")
 # How a clause about the lead on site opens when it does not name him (…，察看房屋布置).
 ON_SITE_START = re.compile(r"(?:他们|他|她|一行|随后|先后|仔细|详细|认真|实地|现场|亲切|边走边看|不时)*"
-                           r"(?:察看|查看|了解|听取|看望|慰问|走访|询问|参观|调研|考察|视察|检查|登上|走进|深入|与|同|和|向)")
+                           r"(?:察看|查看|了解|听取|看望|慰问|走访|询问|参观|调研|考察|视察|检查|登上|走进|深入"
+                           r"|(?:与|同|和|向)[^，,。]{1,15}?(?:交谈|交流|座谈|握手|询问|了解))")
 # What shows an official named after "在X，" is on site there, not speaking or teaching (在党校，X为学员讲课).
 SITE_ACTION = re.compile(r"察看|查看|了解|询问|交谈|交流|走进|看望|慰问|调研|考察|视察|检查|参观|听取|边走边看|实地|现场")
 # Names that are kinds, not names (社区党群服务中心 with no name before it).
@@ -88,6 +89,7 @@ class _Visit:
     first: int  # the evidence's first sentence (a topic sentence before the cue)
     cue: int  # article offset of the cue, for the date
     role: str = "lead"
+    dated: int | None = None  # the sentence whose date it is, if not the cue's (an accompanying row)
 
 
 def _by_sentence(ta: TaggedArticle, officials: set[str] = frozenset()) -> dict[int, list[Mention]]:
@@ -321,7 +323,7 @@ def _accompanying(ta: TaggedArticle, by_sent: dict, lead: Mention, visits: list[
         for lo, hi in spans:
             for m in by_sent[i]:
                 if m.label == "OFFICIAL" and lo <= m.start and m.end <= hi and m.text != lead.text:
-                    out += [_Visit(m, u.target, i, i, u.cue, "accompanying") for u in units]
+                    out += [_Visit(m, u.target, i, i, u.cue, "accompanying", u.sentence) for u in units]
     return out
 
 
@@ -361,7 +363,7 @@ def _year(ta: TaggedArticle, year: int | None) -> int | None:
 
 def _date(ta: TaggedArticle, v: _Visit, year: int | None) -> tuple[str | None, str | None]:
     """The date the cue's sentence writes before the cue, else the dateline's; with its ISO form."""
-    s = ta.sentences[v.sentence]
+    s = ta.sentences[v.sentence if v.dated is None else v.dated]
     found = [d for d in dates.find(s.text) if s.start + d[1] <= v.cue]
     written = found[-1][2] if found else ta.article.date
     if written is None:
@@ -463,28 +465,33 @@ def located_in(tagged: TaggedArticle) -> list[Fact]:
                 pos = last.end
             if last:
                 add(a, _key(last), i)
-            elif div := _prefix_division(gaz, a.text):
+            elif div := _prefix_division(gaz, a.text, {c[:2] for c in coded}):
                 add(a, ("Place", div), i)
-        for m in re.finditer(r"位于|坐落于|地处", text[tagged.sentences[i].start:tagged.sentences[i].end]):
-            at = tagged.sentences[i].start + m.start()
-            before = [x for x in ms if x.end <= at and x.label in SITES and not BREAK.search(text, x.end, at)]
-            where, _ = _sites(text, ms, at + len(m.group()), tagged.sentences[i].end)
+        s = tagged.sentences[i]
+        for m in re.finditer(r"位于|坐落于|地处", text[s.start:s.end]):  # X 位于 Y
+            at = s.start + m.end()
+            before = [x for x in ms if x.end <= at - len(m[0]) and x.label in SITES and not BREAK.search(text, x.end, at)]
+            where, _ = _sites(text, ms, at, _end(text, ms, at, s.end))
             if before and where:
                 add(max(before, key=lambda x: (x.end, -x.start)), _key(where[0]), i)
-        for m in re.finditer(r"在", text[tagged.sentences[i].start:tagged.sentences[i].end]):
-            at = tagged.sentences[i].start + m.end()
-            where, stop = _sites(text, ms, at, tagged.sentences[i].end)
-            if where and (b := re.match(r"(?:建设|新建|建成|落地|开工|实施)", text[stop:])):
-                things, _ = _sites(text, ms, stop + b.end(), tagged.sentences[i].end)
-                for t in things:
+        for m in re.finditer(r"在", text[s.start:s.end]):  # 在 Y 建设 X
+            at = s.start + m.end()
+            verb = re.compile(r"建设|新建|建成|落地|开工|实施").search(text, at, _end(text, ms, at, s.end) + 2)
+            where, stop = _sites(text, ms, at, verb.start()) if verb else ([], at)
+            if where and stop == verb.start():
+                for t in _sites(text, ms, verb.end(), _end(text, ms, verb.end(), s.end), prefix=True)[0]:
                     add(t, _key(where[0]), i)
     return out
 
 
-def _prefix_division(gaz, name: str) -> str | None:
-    """The one division whose written form opens `name` (longest form first), as its full name."""
+def _prefix_division(gaz, name: str, provinces: set[str]) -> str | None:
+    """The one division whose written form opens `name` (longest form first), as its full name.
+
+    A bare stem (南川 of 南川区) names a division only in a province the article names.
+    """
     for k in range(min(len(name) - 2, gaz.max_len), 1, -1):
-        divisions = {f.division.name for f in gaz.lookup(name[:k])}
+        divisions = {f.division.name for f in gaz.lookup(name[:k])
+                     if f.kind != "stem" or f.division.code[:2] in provinces}
         if len(divisions) == 1:
             return divisions.pop()
         if divisions:

@@ -1,9 +1,14 @@
 """Resolution: one node per real thing across pages.
 
-Input is plain data (tagged pages from `kg.extract.tag_pages`, facts from
+Input is plain data (tagged pages from `kg.extraction.tag_pages`, facts from
 `kg.relations`); output is a `Resolution`: nodes with stable ids, and links
 (facts whose ends are node ids). Nothing here mutates its input, and the same
 input always gives the same nodes, ids and order.
+
+API: `resolve(pages, facts, region=None) -> Resolution` (nodes by id, links,
+articles, `lookup(type, name, source, article)`); the rules as functions:
+`canonical_org`, `split_relative`, `relative_division`, `post_scope`,
+`split_title`, `post_name`, `prefix_divisions`, `parse_region`.
 
 Identity rules
 - Divisions are keyed by GB/T 2260 code: 果洛州 / 果洛 / 果洛藏族自治州 are one
@@ -23,7 +28,7 @@ Identity rules
   province of the article). Disambiguated ids carry the division code.
 - Organizations and projects whose name is another's with a division before
   it are one (城北区万吨…项目 = 万吨…项目), unless the short name is written
-  after two different divisions.
+  after two different divisions or on a page about another region.
 """
 from __future__ import annotations
 
@@ -369,7 +374,7 @@ class _Occurrence:
 
     source: str
     article: int
-    entity: object  # kg.extract._Entity
+    entity: object  # kg.extraction._Entity
     type: str
     ctx: Context
     forms: Counter = field(default_factory=Counter)
