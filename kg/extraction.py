@@ -204,7 +204,12 @@ def extract(paths: Iterable) -> list[dict]:
 
 def iter_records(paths: Iterable) -> Iterator[dict | Failure]:
     for item in tag_pages(paths):
-        yield item if isinstance(item, Failure) else file_record(item)
+        if isinstance(item, Failure):
+            yield item
+        else:
+            from .relations import page_visits  # relations builds on this module's grouping
+
+            yield file_record(item, visits=page_visits(item.articles))
 
 
 def dumps(record: dict) -> str:

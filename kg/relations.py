@@ -53,7 +53,7 @@ NO_SUBJECT = re.compile(
     r"(?:他们|他|她|调研组|考察组|督导组|检查组|随后|之后|接着|紧接着|然后|首先|先后|又|还|并|再|最后|此后|一行|专程|当天|当日|同日|"
     r"\d{1,2}日|上午|下午|晚上|傍晚|中午|在[^，,。]{1,20}?(?:后|之后|结束后))*"
 )
-# Actors other than officials who open a clause (走进X，记者看到…): their visit, not the lead's.
+# People who are not officials: what the tagger missed after a cue is no site if it opens with one (安置户…家中).
 OTHERS = re.compile(r"(?:%s|大家|我们|人们|代表们|委员们|专家|游客|孩子们|企业)" % "|".join(
     sorted(lexicon.PERSON_ROLES, key=len, reverse=True)))
 # Reported speech: what follows 说, in a sentence is not the reported event.
@@ -469,8 +469,8 @@ def located_in(tagged: TaggedArticle) -> list[Fact]:
                 add(a, ("Place", div), i)
         s = tagged.sentences[i]
         for m in re.finditer(r"位于|坐落于|地处", text[s.start:s.end]):  # X 位于 Y
-            at = s.start + m.end()
-            before = [x for x in ms if x.end <= at - len(m[0]) and x.label in SITES and not BREAK.search(text, x.end, at)]
+            cue, at = s.start + m.start(), s.start + m.end()
+            before = [x for x in ms if x.end <= cue and x.label in SITES and not BREAK.search(text, x.end, cue)]
             where, _ = _sites(text, ms, at, _end(text, ms, at, s.end))
             if before and where:
                 add(max(before, key=lambda x: (x.end, -x.start)), _key(where[0]), i)
