@@ -13,7 +13,8 @@ $(STAMP): setup.cfg pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/kg extract seeds/ -o out/extract.jsonl --show
+	$(BIN)/kg build seeds/ -o out/
+	$(BIN)/kg visits --graph out/
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q tests
