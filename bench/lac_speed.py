@@ -18,8 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kg.lac import Tagger  # noqa: E402
-
-MSRA = ROOT.parent / "shared/data/ner_bench/msra_test_bio.txt"
+from msra import DATA as MSRA, read_bio  # noqa: E402  (bench/ is on sys.path)
 
 
 def seed_sentences(chars: int) -> list[str]:
@@ -32,15 +31,6 @@ def seed_sentences(chars: int) -> list[str]:
             out.append(s)
             n += len(s)
     return out
-
-
-def msra_sentences(path: Path) -> list[str]:
-    text = path.read_text(encoding="utf-8")
-    return [
-        "".join(line.split("\t")[0] for line in block.splitlines())
-        for block in re.split(r"\n\s*\n", text)
-        if block.strip()
-    ]
 
 
 def rate(fn, sents: list[str]) -> tuple[float, list]:
@@ -62,7 +52,7 @@ def main() -> None:
     lac, tagger = LAC(), Tagger(threads=args.threads)
     corpora = {"seeds": seed_sentences(args.chars)}
     if args.data.exists():
-        corpora["msra"] = msra_sentences(args.data)
+        corpora["msra"] = [text for text, _ in read_bio(args.data)]
 
     print(f"{'corpus':8} {'sents':>6} {'chars':>8} {'LAC.run':>10} {'Tagger':>10} {'speedup':>8}  same")
     for name, sents in corpora.items():

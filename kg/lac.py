@@ -90,7 +90,9 @@ class Tagger:
         self._inside = np.array([r.endswith("-I") for r in raw])
 
         opts = ort.SessionOptions()
-        # One thread per usable core (2 on the target box), capped at 4.
+        # One thread per usable core (2 on the target box), capped at 4: +10-30%
+        # over 1 thread when the cores are free, but several times slower when
+        # other processes hold them; pass threads=1 on a shared machine.
         opts.intra_op_num_threads = threads or min(4, _usable_cpus())
         opts.inter_op_num_threads = 1
         # Threads would otherwise spin through our numpy Viterbi between calls.
