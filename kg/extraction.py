@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Iterable, Iterator
@@ -192,8 +193,6 @@ def file_record(tp: TaggedPage, visits: list[dict] | None = None) -> dict:
 
 
 def _file_name(source: str) -> str:
-    from pathlib import Path
-
     return Path(source).name
 
 

@@ -127,9 +127,6 @@ class Gazetteer:
             d = self.by_code.get(d.parent) if d.parent else None
         return out
 
-    def province_of(self, code: str) -> str:
-        return code[:2]
-
 
 def _read(name: str) -> list[dict]:
     with resources.files("kg").joinpath("data", name).open(encoding="utf-8") as fh:

@@ -1,4 +1,6 @@
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -6,6 +8,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
 GOLD = ROOT / "tests" / "data" / "gold"
+_KG_BIN = ROOT / ".venv" / "bin" / "kg"
+KG = [str(_KG_BIN)] if _KG_BIN.exists() else [sys.executable, "-m", "kg.cli"]
+
+
+def run_kg(*args):
+    """The installed `kg` command, as a user runs it."""
+    return subprocess.run(KG + [str(a) for a in args], capture_output=True, text=True)
 
 
 @pytest.fixture(scope="session")

@@ -1,17 +1,10 @@
 """`kg build`, `kg visits`, `kg query` end to end on the seeds."""
 import json
-import subprocess
-import sys
 
 import pytest
 
-from conftest import ROOT, SEEDS
+from conftest import SEEDS, run_kg
 
-KG = [str(ROOT / ".venv" / "bin" / "kg")] if (ROOT / ".venv" / "bin" / "kg").exists() else [sys.executable, "-m", "kg.cli"]
-
-
-def run_kg(*args):
-    return subprocess.run(KG + list(args), capture_output=True, text=True)
 
 
 @pytest.fixture(scope="module")

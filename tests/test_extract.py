@@ -3,7 +3,7 @@ import json
 import subprocess
 import sys
 
-from conftest import GOLD, ROOT, SEEDS
+from conftest import GOLD, ROOT, SEEDS, run_kg
 
 # Measured floors on the five seeds (see README). The goal is core 0.85;
 # these guard against regressions until the pipeline gets there.
@@ -31,9 +31,8 @@ def test_forms_of_one_place_are_one_entity_with_aliases(seed_records):
 
 def test_cli_writes_jsonl_and_scores_above_the_floors(tmp_path):
     out = tmp_path / "out.jsonl"
-    kg = ROOT / ".venv" / "bin" / "kg"
-    cmd = [str(kg)] if kg.exists() else [sys.executable, "-m", "kg.cli"]
-    subprocess.run(cmd + ["extract", *map(str, SEEDS), "-o", str(out)], check=True, capture_output=True)
+    res = run_kg("extract", *SEEDS, "-o", out)
+    assert res.returncode == 0, res.stderr
     lines = out.read_text("utf-8").splitlines()
     assert len(lines) == len(SEEDS)
     score = subprocess.run(

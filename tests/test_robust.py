@@ -1,20 +1,14 @@
 """Bad input: one clear line per bad file, the good files still extracted, outputs whole."""
 import json
-import subprocess
-import sys
+import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, SEEDS
+from conftest import SEEDS, run_kg
 from kg import read
 from kg.atomic import atomic_write
 
-KG = [str(ROOT / ".venv" / "bin" / "kg")] if (ROOT / ".venv" / "bin" / "kg").exists() else [sys.executable, "-m", "kg.cli"]
-
-
-def run_kg(*args):
-    return subprocess.run(KG + list(args), capture_output=True, text=True)
 
 
 def test_bad_files_get_one_line_each_and_good_files_are_kept(tmp_path):
@@ -46,6 +40,16 @@ def test_interrupted_write_leaves_previous_output_untouched(tmp_path):
         pass
     assert out.read_text("utf-8") == "previous\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
+
+
+def test_written_output_follows_the_umask(tmp_path):
+    old = os.umask(0o022)
+    try:
+        with atomic_write(tmp_path / "g.ttl") as fh:
+            fh.write("x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "g.ttl").stat().st_mode & 0o777 == 0o644
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
