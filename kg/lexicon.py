@@ -82,6 +82,15 @@ GENERIC_MODIFIERS = (
     "全区", "我省", "我市", "我州", "我县", "我区", "本市", "本省", "其", "各地", "各级",
 )
 
+# Words that make a body a kind of body rather than a named one: 地方政协, 基层党组织, 乡村学校.
+CATEGORY_MODIFIERS = frozenset(
+    "人民 地方 基层 各级 乡村 乡镇 城乡 城区 农村 社区 村 民主党派 民营 国有 中小 有关部门 同级 上级 下级".split()
+)
+# Those of them that never close a place name inside an organization's name (社区 and 村 do).
+CATEGORY_OPENERS = CATEGORY_MODIFIERS - {"社区", "村", "人民"}
+# Single-character levels: two in a row name several levels at once (州市政协, 市县).
+LEVEL_CHARS = frozenset("省市州县区乡镇村")
+
 _rank_alt = "|".join(sorted(RANKS, key=len, reverse=True))
 RANK_END = re.compile("(?:%s)$" % _rank_alt)
 

@@ -19,6 +19,10 @@ from .lac import get_tagger
 LAC_ENTITY_TAGS = ("PER", "LOC", "ORG", "TIME")
 _SENT_END = re.compile(r"[。！？；!?;]+[”’」』\"]*|\n+")
 MAX_SENTENCE = 510  # long runs without punctuation are cut for the tagger
+# Tags of words that do not open a name. LAC, in context, sometimes folds such a
+# word into an entity (出台/ORG 省政协, 依托州蒙藏医/ORG 医院); tagged on its own
+# the word shows what it is.
+FUNCTION_TAGS = frozenset({"v", "vd", "vn", "p", "c", "d", "u", "r", "ad"})
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
@@ -86,6 +90,20 @@ def cut_word(word: str, tag: str, words: frozenset[str], max_len: int) -> list[s
     return pieces
 
 
+_ISOLATED: dict[str, tuple[tuple[str, str], ...]] = {}
+
+
+def isolated(words) -> dict[str, tuple[tuple[str, str], ...]]:
+    """LAC's analysis of each word on its own, without the sentence around it (cached, batched)."""
+    todo = sorted({w for w in words if w not in _ISOLATED})
+    if todo:
+        if len(_ISOLATED) > 500_000:
+            _ISOLATED.clear()
+        for w, a in zip(todo, get_tagger().analyze(todo)):
+            _ISOLATED[w] = tuple(a)
+    return {w: _ISOLATED[w] for w in words}
+
+
 class LACTokenizer:
     """Text → Doc with LAC words, `tag_` = LAC tag, sentence starts and doc.spans["lac"]."""
 
@@ -113,13 +131,48 @@ class LACTokenizer:
     def _tag_batch(self, texts: list[str]):
         plans = [split_sentences(t) for t in texts]
         to_tag = [t[s:e] for t, plan in zip(texts, plans) for s, e in plan if not t[s:e].isspace()]
-        analyses = iter(get_tagger().analyze(to_tag))
+        raw = get_tagger().analyze(to_tag)
+        alone = isolated({c for a in raw for w, t in a for c in self._openings(w, t)})
+        analyses = iter([self._repair(a, alone) for a in raw])
         for text, plan in zip(texts, plans):
             sents = []
             for s, e in plan:
                 chunk = text[s:e]
                 sents.append([(chunk, "_SP")] if chunk.isspace() else next(analyses))
             yield self._make_doc(sents)
+
+    def _openings(self, word: str, tag: str) -> list[str]:
+        """The strings whose own analysis tells whether an entity word opens with a function word."""
+        if tag not in ("ORG", "LOC") or word in self._words:
+            return []
+        pieces = cut_word(word, tag, self._words, self._max_len)
+        return [word, pieces[0]] if len(pieces) > 1 else [word]
+
+    def _opens_name(self, text: str) -> bool:
+        """Whether `text` starts with a relative body or a division (市残联, 省政协, 西宁市…)."""
+        return any(text.startswith(w) for w in lexicon.RELATIVE_ORGS) or any(
+            text[:k] in gazetteer.load() for k in range(2, min(len(text), 12) + 1)
+        )
+
+    def _repair(self, analysis: list[tuple[str, str]], alone: dict) -> list[tuple[str, str]]:
+        """Take leading verbs, prepositions and the like back out of LAC's organizations and places."""
+        out = []
+        for word, tag in analysis:
+            openings = self._openings(word, tag)
+            if openings:
+                whole = alone[word]
+                head, head_tag = whole[0]
+                if len(openings) > 1 and len(alone[openings[1]]) == 1 and self._opens_name(word[len(openings[1]):]):
+                    head, head_tag = alone[openings[1]][0]
+                if len(whole) == 1 and len(openings) == 1:
+                    if head_tag in FUNCTION_TAGS or (head_tag == "a" and len(word) == 1):
+                        out.append((word, head_tag))
+                        continue
+                elif head_tag in FUNCTION_TAGS and len(word) - len(head) >= 2:
+                    out += [(head, head_tag), (word[len(head):], tag)]
+                    continue
+            out.append((word, tag))
+        return out
 
     def _make_doc(self, sents) -> Doc:
         words, tags, starts, ents = [], [], [], []

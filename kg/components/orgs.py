@@ -68,7 +68,7 @@ class OrgTagger:
             text = doc[s : org.end].text
             if lexicon.longest_suffix(text, lexicon.ORG_SUFFIXES + lexicon.COMPANY_HEADS) and len(text) >= 3:
                 out.append(Span(doc, s, org.end, label="ORG"))
-        out = [o for o in out if not self._compound(o.text)]
+        out = [o for o in out if not self._compound(o.text) and not self._generic(o) and not self._part_of_title(o)]
         for s, e in org_lists(doc):
             span = doc[s:e]
             if 2 <= len(span.text) <= 12 and not any(t.tag_ == "LOC" and t.text in self.gaz for t in span):
@@ -83,6 +83,31 @@ class OrgTagger:
             if doc[i].text in self.gaz or relative_org(rest, self.gaz) or doc[i].text in lexicon.RELATIVE_ORGS:
                 return i
         return org.start
+
+    def _generic(self, span: Span) -> bool:
+        """A body named by its kind, not by its name: 人民政协, 全国地方政协, 四级政协, 州市政协
+        and 市县政协 (several levels at once), 社区党委 (any community's), 乡村学校."""
+        text = span.text
+        head = lexicon.longest_suffix(text, lexicon.ORG_SUFFIXES + lexicon.BODIES)
+        modifier = text[: -len(head)] if head else text
+        if modifier in lexicon.GENERIC_MODIFIERS or modifier in lexicon.CATEGORY_MODIFIERS:
+            return True
+        if span[0].tag_ == "m" or any(t.text in lexicon.CATEGORY_OPENERS for t in span[:-1]):
+            return True
+        levels = lexicon.LEVEL_CHARS
+        if text[0] in levels and text[1:2] in levels:
+            return True
+        before = span.doc[span.start - 1].text if span.start > 0 else ""
+        return text[0] in levels and before in levels
+
+    def _part_of_title(self, span: Span) -> bool:
+        """人大 in 人大代表 and 人大常委会, 党组 in 党组书记: the word belongs to what follows."""
+        after = span.doc[span.end].text if span.end < len(span.doc) else ""
+        if span.text.endswith("人大"):
+            return after.startswith(("代表", "常委会"))
+        if span.text.endswith("党组"):
+            return after in lexicon.RANKS
+        return False
 
     def _compound(self, text: str) -> bool:
         """省委省政府, 党中央国务院: two bodies written together are two organizations."""
