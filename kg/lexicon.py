@@ -35,6 +35,16 @@ PERSON_ROLES = (
     "村民", "群众", "市民", "牧民", "农民", "老人", "学生", "同学", "老师", "医生", "护士", "经理",
     "总经理", "董事长", "员工", "职工", "工人", "技术员", "安置户", "户主", "志愿者", "网格员", "管护员",
 )
+# Common Chinese surnames (single and compound). A two- or three-character word
+# LAC calls a name, with no title or role beside it, needs one to count as a
+# person (踔厉, 扬帆 and 双月 are words of the headline style, not people).
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
+    "卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常"
+    "温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴"
+    "霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚"
+    "岑景党宫费卜冷晏席卫米杭洪诸钮嵇邬巩匡荣全班查鄢仇应栾桑迟阎寇官乐原花巴才多拉索旦格措达"
+).union({"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "端木"})
 # Collective nouns before a list of names of officials: 省领导刘奇凡、班果.
 LEADER_NOUNS = ("领导", "领导同志", "负责同志", "主要负责同志", "负责人")
 # Verbs after a list of names that marks them as officials at an event.
@@ -70,6 +80,8 @@ PLACE_SUFFIXES = (
 )
 # One-character heads that make a two-character name a place (黄河, 长江, 冷湖).
 GEO_HEADS = frozenset("江河湖海山岛")
+# Village-level units: communities and villages are divisions below the national list.
+VILLAGE_HEADS = ("社区", "村")
 # Heads of settlements whose names LAC tags as places (前营街/LOC 社区/n).
 SETTLEMENT_HEADS = ("社区", "村", "居民区", "街道", "小区", "家园", "古街")
 # Determiners and quantifiers that make a head noun generic: 有关项目, 一批项目, 各类企业.

@@ -9,7 +9,14 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
+from .. import lexicon
 from . import spans as sp
+
+
+def _places_only(doc: Doc, start: int, end: int) -> bool:
+    """Whether tokens start..end are all covered by places (西宁市城北区马坊街道 before 幸福社区党委)."""
+    places = [p for p in sp.kg_spans(doc) if p.label_ == "PLACE" and start <= p.start and p.end <= end]
+    return all(any(p.start <= i < p.end for p in places) for i in range(start, end))
 
 def rank(span) -> tuple:
     """When two components claim the same tokens, the lower rank wins."""
@@ -31,8 +38,10 @@ class EntitySettler:
         kept = []
         for s in spans:
             inside = [o for o in spans if o is not s and o.start <= s.start and s.end <= o.end]
-            if s.label_ == "PLACE" and s._.code is None and any(o.label_ != "PLACE" for o in inside):
-                continue  # a non-division place is part of the larger name, not a name of its own
+            if s.label_ == "PLACE" and s._.code is None and inside and not s.text.endswith(lexicon.VILLAGE_HEADS):
+                continue  # a place below the division list is part of the larger name (向阳路 in 向阳路居民区)
+            if s.label_ == "ORG" and any(o.label_ == "ORG" and o.end == s.end and not _places_only(doc, o.start, s.start) for o in inside):
+                continue  # the tail of a longer name (路北社区党总支 in 园林路北社区党总支)
             if s.label_ in ("OFFICIAL", "PERSON") and any(o.label_ in ("OFFICIAL", "PERSON") for o in inside):
                 continue  # a piece of a longer name (乌拉孜 in 乌拉孜别克·热苏力汗)
             if s.label_ not in ("OFFICIAL", "PERSON") and any(p.start < s.end and s.start < p.end for p in people):

@@ -95,6 +95,12 @@ def plausible(doc: Doc, items):
     return out
 
 
+def _bare_name(span: Span) -> bool:
+    """A name with nothing beside it to vouch for it: long, foreign-style, or with a surname."""
+    text = span.text
+    return len(text) >= 4 or "·" in text or text[0] in lexicon.SURNAMES or text[:2] in lexicon.SURNAMES
+
+
 def _looks_like_name(span: Span) -> bool:
     return span[0].tag_ == "PER" or all(t.tag_ in ("n", "nz", "PER") or t.text == "·" for t in span)
 
@@ -138,7 +144,7 @@ class OfficialTagger:
                 mark(per.start, per.end, "OFFICIAL", [doc[per.end].text])
             elif _LEADER_END.search(before):
                 mark(per.start, per.end, "OFFICIAL")
-            else:
+            elif _bare_name(per) or _ROLE_END.search(before):
                 mark(per.start, per.end, "PERSON")
         # Lists after a title or 省领导, and lists of leaders at an event.
         for sent in doc.sents:

@@ -46,6 +46,18 @@ def _set_apart(doc: Doc, start: int, end: int) -> bool:
     return apart(before) and apart(after)
 
 
+def _after_divisions(divisions, s: int, e: int) -> int:
+    """Where a settlement's own name starts: after the divisions written before it
+    (西宁市城北区马坊街道|幸福社区), which are names of their own."""
+    moved = True
+    while moved:
+        moved = False
+        for d in divisions:
+            if d.start == s and d.end < e:
+                s, moved = d.end, True
+    return s
+
+
 def home_province(matches) -> str | None:
     """The province most unambiguous full or short forms point to."""
     votes = Counter()
@@ -94,8 +106,13 @@ class PlaceTagger:
                 continue
             if self._lac_place(loc, doc):
                 out.append(Span(doc, loc.start, loc.end, label="PLACE"))
+        divisions = [d for d in out if d._.code]
         for s, e, head in sp.headed_phrases(doc, lexicon.SETTLEMENT_HEADS, verbs=False):
-            if any(t.tag_ == "LOC" for t in doc[s : e - 1]):
+            s = _after_divisions(divisions, s, e)
+            last = doc[e - 1]
+            if last.text != head and last.tag_ not in ("LOC", "ORG"):
+                continue  # 村 in 农村 is no village
+            if e - s > 1 and any(t.tag_ in ("LOC", "ORG") for t in doc[s : e - 1]):
                 out.append(Span(doc, s, e, label="PLACE"))
         sp.add(doc, out)
         return doc

@@ -103,7 +103,8 @@ def headed_phrases(
         text = ""
         for k in range(s, re_):
             if not verbs and doc[k].tag_ in ("v", "vd"):
-                break
+                s, text = k + 1, ""  # a verb ends what came before: 家住|向阳路居民区
+                continue
             if predicates and k > s and doc[k].text in PREDICATES and doc[k - 1].tag_ in ("LOC", "ORG", "PER"):
                 s, text = k + 1, ""
                 continue
