@@ -86,7 +86,9 @@ VILLAGE_HEADS = ("社区", "村")
 SETTLEMENT_HEADS = ("社区", "村", "居民区", "街道", "小区", "家园", "古街")
 # Determiners and quantifiers that make a head noun generic: 有关项目, 一批项目, 各类企业.
 # A count before a head makes it generic: 8个项目, 12家企业, 两个中心.
-COUNTED = re.compile(r"^[\d０-９一二三四五六七八九十百千万余多几两数]+[个家项类批件次名所座条位处只]")
+COUNTED = re.compile(r"^[\d０-９一二三四五六七八九十百千万余多几两数]+[个家项类批件次名所座条位处只种]")
+# Words that open a project's name although they are verbs: 年产3000吨…项目.
+PROJECT_OPENERS = frozenset({"年产", "年处理", "年加工", "年吞吐", "日处理", "日产"})
 GENERIC_MODIFIERS = (
     "有关", "相关", "一批", "一些", "各类", "各项", "各个", "各", "该", "此", "这", "这些", "那些", "其他",
     "其它", "全部", "所有", "部分", "多个", "若干", "重点", "重大", "新", "本", "我", "全", "每", "个",

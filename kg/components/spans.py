@@ -72,7 +72,8 @@ def noun_runs(doc: Doc):
 
 
 def headed_phrases(
-    doc: Doc, suffixes, weak=frozenset(), verbs: bool = True, counted_ok: bool = False, predicates: bool = False
+    doc: Doc, suffixes, weak=frozenset(), verbs: bool = True, counted_ok: bool = False, predicates: bool = False,
+    openers=frozenset(),
 ):
     """(start, end, head) for phrases ending in one of `suffixes`, with a non-generic modifier.
 
@@ -82,12 +83,15 @@ def headed_phrases(
     (5家建设银行 → 建设银行). A `weak` head (局, 部) ends a name only inside a
     longer word or a LAC organization, so 布局 and 干部 do not. With
     `predicates`, a verb right after a place or a name starts the phrase
-    anew (大通县调研东西部协作项目 → 东西部协作项目).
+    anew (大通县调研东西部协作项目 → 东西部协作项目). Words in `openers` may
+    start a name whatever their tag (年产3000吨…项目).
     """
     for rs, re_ in noun_runs(doc):
         s = rs
         while s < re_:
             tok = doc[s]
+            if tok.text in openers:
+                break
             if tok.tag_ in NO_START_TAGS or tok.text in GENERIC_MODIFIERS:
                 s += 1
             elif COUNTED.match(tok.text) or (tok.tag_ == "m" and s + 1 < re_ and doc[s + 1].tag_ == "q"):
