@@ -383,14 +383,15 @@ def _key(m: Mention) -> tuple[str, str]:
     return TYPES[m.label], m.canonical or m.text
 
 
-def visits(tagged: TaggedArticle, year: int | None = None) -> list[Fact]:
+def visits(tagged: TaggedArticle, year: int | None = None, officials: set[str] | None = None) -> list[Fact]:
     """`visited` facts of one article: an official, the place/project/organization, role, date, evidence.
 
-    `year` is the page's year if the caller knows it (for iso_date).
+    `year` is the page's year if the caller knows it (for iso_date); `officials` are the names
+    the page gives a title (a name titled in one article is an official in the next).
     """
     year = _year(tagged, year)
     out = []
-    for v in _article_visits(tagged):
+    for v in _article_visits(tagged, officials):
         written, iso = _date(tagged, v, year)
         out.append(Fact("visited", ("Official", v.official.canonical or v.official.text), _key(v.target),
                         _evidence(tagged, v.first, v.sentence), written, iso, v.role))

@@ -61,3 +61,44 @@ def test_any_text_goes_through_reader_and_pipeline(nlp, text):
         assert doc.text == a.text
         for e in doc.ents:
             assert e.label_ in {"OFFICIAL", "PERSON", "ORG", "PLACE", "PROJECT"}
+
+
+def _paragraphs():
+    """Paragraphs of the seed pages that report officials at work (visits, posts, lists)."""
+    out = []
+    for seed in SEEDS:
+        for para in seed.read_text("utf-8").split("\n\n"):
+            if "调研" in para and ("省委" in para or "市委" in para) and len(para) < 800:
+                out.append(para)
+    return out
+
+
+PARAGRAPHS = _paragraphs()
+
+
+@st.composite
+def pages(draw):
+    """A page of seed paragraphs in a random order, with layout breaks and blank lines at random places."""
+    paras = draw(st.lists(st.sampled_from(PARAGRAPHS), min_size=1, max_size=4))
+    text = "\n\n".join(paras)
+    for cut in sorted(draw(st.lists(st.integers(0, len(text)), max_size=6)), reverse=True):
+        text = text[:cut] + draw(st.sampled_from(["\n", "\n\n", " ", "\u3000"])) + text[cut:]
+    return text
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                HealthCheck.too_slow])
+@given(pages())
+def test_every_evidence_offset_points_at_its_text_in_the_source(tmp_path_factory, text):
+    from kg.build import build
+
+    src = tmp_path_factory.mktemp("page") / "page.txt"
+    src.write_text(text, "utf-8")
+    g = build([src])
+    checked = 0
+    for _, _, d in g.edges(data=True):
+        if d.get("evidence"):
+            piece = text[d["start"]:d["end"]]
+            assert "".join(piece.split()) == "".join(d["evidence"].split()), d
+            checked += 1
+    assert checked > 0
