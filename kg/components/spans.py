@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Span
 
-from ..lexicon import COUNTED, GENERIC_MODIFIERS, longest_suffix
+from ..lexicon import COUNTED, GENERIC_MODIFIERS, LEVEL_CHARS, longest_suffix
 
 GROUP = "kg"
 
@@ -116,8 +116,8 @@ def headed_phrases(
             head = longest_suffix(text, suffixes)
             if head is None or len(text) <= len(head):
                 continue
-            if head in weak and len(doc[k].text) < 3 and doc[k].tag_ != "ORG":
-                continue
+            if head in weak and len(doc[k].text) < 3 and doc[k].tag_ != "ORG" and doc[s].text not in LEVEL_CHARS:
+                continue  # 布局, 干部; but 省|生态|环境|厅 after a level is a department
             modifier = text[: -len(head)]
             if modifier in GENERIC_MODIFIERS or len(modifier) < 2:
                 continue
