@@ -35,9 +35,9 @@ PERSON_ROLES = (
     "村民", "群众", "市民", "牧民", "农民", "老人", "学生", "同学", "老师", "医生", "护士", "经理",
     "总经理", "董事长", "员工", "职工", "工人", "技术员", "安置户", "户主", "志愿者", "网格员", "管护员",
 )
-# Common Chinese surnames (single and compound). A two- or three-character word
-# LAC calls a name, with no title or role beside it, needs one to count as a
-# person (踔厉, 扬帆 and 双月 are words of the headline style, not people).
+# Common Chinese surnames (single and compound). A two-character word LAC calls a
+# name, with no title or role beside it, needs one to count as a person (踔厉,
+# 扬帆 and 双月 are words of the headline style, not people).
 SURNAMES = frozenset(
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
     "卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常"

@@ -96,9 +96,10 @@ def plausible(doc: Doc, items):
 
 
 def _bare_name(span: Span) -> bool:
-    """A name with nothing beside it to vouch for it: long, foreign-style, or with a surname."""
+    """A name with nothing beside it to vouch for it: a two-character one needs a surname
+    (three-character foreign names, 克林顿, have none)."""
     text = span.text
-    return len(text) >= 4 or "·" in text or text[0] in lexicon.SURNAMES or text[:2] in lexicon.SURNAMES
+    return len(text) != 2 or text[0] in lexicon.SURNAMES
 
 
 def _looks_like_name(span: Span) -> bool:
