@@ -482,7 +482,25 @@ def located_in(tagged: TaggedArticle) -> list[Fact]:
             if where and stop == verb.start():
                 for t in _sites(text, ms, verb.end(), _end(text, ms, verb.end(), s.end), prefix=True)[0]:
                     add(t, _key(where[0]), i)
+    located = {f.subject for f in out}
+    for site, division, i in _trip_sites(tagged):
+        if _key(site) not in located:
+            add(site, _key(division), i)
     return out
+
+
+def _trip_sites(tagged: TaggedArticle):
+    """(site, division, sentence) for the sites a lead visited after arriving in one division:
+    赴果洛藏族自治州调研 … 在阿尼玛卿雪山 puts the mountain in the prefecture. A site reached
+    while the trip's division is uncertain (前往城北区、大通县) is left unplaced."""
+    trip = None
+    leads = sorted((v for v in _article_visits(tagged) if v.role == "lead"), key=lambda v: (v.sentence, v.target.start))
+    for v in leads:
+        if v.target.label == "PLACE" and v.target.code:
+            others = {w.target.code for w in leads if w.sentence == v.sentence and w.target.label == "PLACE"} - {v.target.code, None}
+            trip = None if others else v.target
+        elif trip is not None and v.target.label in SITES and v.sentence > trip.sentence:
+            yield v.target, trip, v.sentence
 
 
 def _prefix_division(gaz, name: str, provinces: set[str]) -> str | None:

@@ -146,6 +146,14 @@ def test_located_in(p003):
     assert where[project] == ("Place", "城北区")
 
 
+def test_sites_of_a_trip_lie_in_its_division(p003):
+    ta = _article(p003, "陈刚赴果洛藏族自治州")
+    where = {f.subject[1]: f.object for f in relations.located_in(ta)}
+    assert where["阿尼玛卿雪山"] == ("Place", "果洛藏族自治州")
+    two = _article(p003, "石建平前往城北区")  # 城北区、大通县: the sites are not put in either by the trip
+    assert list(relations._trip_sites(two)) == []
+
+
 @pytest.mark.parametrize(
     "text, year, month, expected",
     [
