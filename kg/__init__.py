@@ -3,6 +3,7 @@
     import kg
     doc = kg.nlp()("省委书记、省人大常委会主任陈刚赴果洛藏族自治州调研")
     records = kg.extract(["seeds/"])
+    g = kg.build(["seeds/"])
 """
 
 __version__ = "0.1.0"
@@ -20,3 +21,12 @@ def extract(paths):
     from .extraction import extract as _extract
 
     return _extract(paths)
+
+
+def __getattr__(name):
+    """`kg.build(paths)`: the module kg.build, imported on first use, is callable (see kg/build.py)."""
+    if name == "build":
+        from importlib import import_module
+
+        return import_module(".build", __name__)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -32,3 +32,37 @@ def atomic_write(path, mode: str = "w", encoding: str | None = "utf-8"):
         except FileNotFoundError:
             pass
         raise
+
+
+@contextmanager
+def staged(out_dir):
+    """A folder beside `out_dir`'s files to write a whole set of outputs into; on success
+    every entry replaces its namesake in `out_dir` with Ctrl-C held off, so the folder
+    holds the previous set or the new one, never a mix. On failure nothing is touched."""
+    import shutil
+    import signal
+    import threading
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".staging.", suffix=".tmp", dir=out))
+    try:
+        yield stage
+        main = threading.current_thread() is threading.main_thread()
+        held = {signal.SIGINT, signal.SIGTERM}
+        if main:
+            signal.pthread_sigmask(signal.SIG_BLOCK, held)
+        try:
+            trash = out / f".{stage.name}.old"
+            for entry in sorted(stage.iterdir()):
+                target = out / entry.name
+                if target.is_dir() and not target.is_symlink():
+                    trash.mkdir(exist_ok=True)
+                    os.replace(target, trash / entry.name)
+                os.replace(entry, target)
+        finally:
+            if main:
+                signal.pthread_sigmask(signal.SIG_UNBLOCK, held)
+        shutil.rmtree(trash, ignore_errors=True)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 
 import click
 
-from . import extraction as ex
 from .atomic import atomic_write
 
 
@@ -28,11 +28,16 @@ def main():
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="JSONL file to write")
 @click.option("--show", is_flag=True, help="also print the officials with their titles and the places")
-def extract(paths, output, show):
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=0), help="tagging processes (0: one per core)")
+@click.option("--progress/--no-progress", default=True, help="progress bar on stderr when it is a terminal")
+def extract(paths, output, show, jobs, progress):
     """Entities (and visits) per input file, one JSON line each."""
+    # imported here, not at the top: spaCy takes seconds to import, and the query commands need none of it
+    from . import extraction as ex
+
     failures, n = [], 0
     with atomic_write(output) as fh:
-        for rec in ex.iter_records(paths):
+        for rec in ex.iter_records(paths, jobs=jobs, progress=progress):
             if isinstance(rec, ex.Failure):
                 failures.append(rec)
                 click.echo(f"kg: {rec}", err=True)
@@ -49,42 +54,77 @@ def extract(paths, output, show):
 @click.argument("paths", nargs=-1, required=True)
 @click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="folder to write")
 @click.option("--region", default=None, help="home region of the paper (name or code); read from the text if omitted")
-def build(paths, out_dir, region):
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=0), help="tagging processes (0: one per core)")
+@click.option("--dask", "dask", default=None, metavar="tcp://HOST:PORT", help="tag on the workers of this Dask scheduler")
+@click.option("--cache", "cache_dir", default=None, type=click.Path(file_okay=False), help="tagged-page cache [default: OUT/.cache]")
+@click.option("--no-cache", is_flag=True, help="tag every page afresh and keep nothing")
+@click.option("--progress/--no-progress", default=True, help="progress bar on stderr when it is a terminal")
+def build(paths, out_dir, region, jobs, dask, cache_dir, no_cache, progress):
     """The knowledge graph: graph.ttl, graph.graphml, graph.json and extract.jsonl in OUT."""
     from . import build as b
+    from .parallel import ClusterError
 
-    result = b.run(paths, out_dir=out_dir, region=region)
+    cache = None if no_cache else (cache_dir or True)
+    try:
+        result = b.run(paths, out_dir=out_dir, region=region, jobs=jobs, dask=dask, cache=cache, progress=progress)
+    except ClusterError as e:
+        raise click.ClickException(str(e))
+    except OSError as e:  # an output or cache folder that cannot be written
+        raise click.ClickException(f"{e.filename}: {e.strerror}" if e.filename else str(e))
     for f in result.failures:
         click.echo(f"kg: {f}", err=True)
     s = result.summary
     ents = ", ".join(f"{k} {v}" for k, v in s["entities"].items())
     click.echo(
         f"kg: {s['pages']} pages, {s['articles']} articles, {s['failures']} failed; "
-        f"entities: {ents}; visits {s['visits']}; triples {s['triples']}",
+        f"entities: {ents}; visits {s['visits']}; triples {s['triples']}; "
+        f"pages tagged {s['tagged']}, from cache {s['cached']}",
         err=True,
     )
     sys.exit(1 if result.failures else 0)
 
 
-def _store(graph_dir):
-    from pathlib import Path
+def _store(graph_dir, endpoint=None):
+    """The server at `endpoint`, else DIR/store (or DIR/graph.ttl when there is no store)."""
+    from . import store
+    from .endpoint import Endpoint
 
-    from . import rdf
-
-    ttl = Path(graph_dir) / "graph.ttl"
-    if not ttl.is_file():
-        raise click.ClickException(f"{ttl}: no graph here (run `kg build … -o {graph_dir}` first)")
-    return rdf.load_store(ttl)
+    with _errors():
+        return Endpoint(endpoint) if endpoint else store.open_graph(graph_dir)
 
 
-def _print_rows(rows: list[dict], fmt: str) -> None:
+@contextmanager
+def _errors():
+    """Bad input, an unreachable store or a bad query: one line, exit 1, no traceback."""
+    from .endpoint import EndpointError
+    from .errors import InputError
+
+    try:
+        yield
+    except (InputError, EndpointError, ValueError) as e:
+        raise click.ClickException(" ".join(str(e).split()))
+    except SyntaxError as e:
+        line = " ".join(str(e).split())
+        raise click.ClickException("query: " + (line if len(line) <= 200 else line[:199] + "…"))
+
+
+def _date(ctx, param, value):
+    from .queries import check_date
+
+    try:
+        return None if value is None else check_date(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e))
+
+
+def _print_rows(rows: list[dict], fmt: str, columns=None) -> None:
     import csv
     import json
 
     if fmt == "json":
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
     elif fmt == "csv":
-        cols = list(rows[0]) if rows else []
+        cols = list(columns or (rows[0] if rows else []))
         w = csv.DictWriter(click.get_text_stream("stdout"), fieldnames=cols)
         w.writeheader()
         w.writerows(rows)
@@ -94,38 +134,164 @@ def _print_rows(rows: list[dict], fmt: str) -> None:
         def width(s):
             return sum(2 if east_asian_width(c) in "WF" else 1 for c in s)
 
-        cols = list(rows[0]) if rows else []
+        cols = list(columns or (rows[0] if rows else []))
         cells = [[("" if r[c] is None else str(r[c])) for c in cols] for r in rows]
         widths = [max([width(c)] + [width(row[i]) for row in cells]) for i, c in enumerate(cols)]
         for row in [cols] + cells:
             click.echo("  ".join(v + " " * (w - width(v)) for v, w in zip(row, widths)).rstrip())
 
 
-@main.command()
-@click.option("--official", default=None, help="an official's name")
-@click.option("--place", default=None, help="a place (any form of its name); includes what lies inside it")
-@click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
-def visits(official, place, graph_dir, fmt):
-    """Who visited where, with date, role and evidence."""
-    from . import rdf
+_GRAPH = click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(file_okay=False),
+                      help="folder made by `kg build`")
+_ENDPOINT = click.option("--endpoint", default=None, metavar="URL",
+                         help="a SPARQL endpoint to ask instead (Oxigraph: http://HOST:PORT/query)")
+_FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
+_LIMIT = click.option("--limit", type=click.IntRange(min=0), default=None, help="at most this many rows")
+# Table columns of `kg visits`; JSON and CSV have every field (kg.queries.VISIT_FIELDS).
+_VISIT_TABLE = ("official", "target", "target_type", "date", "role", "evidence", "source")
+_EVIDENCE_WIDTH = 60
 
-    _print_rows(rdf.visits(_store(graph_dir), official=official, place=place), fmt)
+
+def _clip(text, width: int):
+    from unicodedata import east_asian_width
+
+    if text is None:
+        return None
+    used = 0
+    for i, c in enumerate(text):
+        used += 2 if east_asian_width(c) in "WF" else 1
+        if used > width - 1:
+            return text[:i] + "…"
+    return text
+
+
+@main.command()
+@click.option("--official", default=None, help="an official (any form of the name)")
+@click.option("--place", default=None, help="a place (any form of its name); includes what lies inside it")
+@click.option("--since", default=None, metavar="DATE", callback=_date,
+              help="visits on or after YYYY, YYYY-MM or YYYY-MM-DD")
+@click.option("--until", default=None, metavar="DATE", callback=_date,
+              help="visits on or before YYYY, YYYY-MM or YYYY-MM-DD")
+@click.option("--role", type=click.Choice(["lead", "accompanying"]), default=None)
+@_GRAPH
+@_ENDPOINT
+@_FORMAT
+def visits(official, place, since, until, role, graph_dir, endpoint, fmt):
+    """Who visited where, with date, role, evidence and source."""
+    from . import queries
+
+    source = _store(graph_dir, endpoint)
+    with _errors():
+        rows = queries.visits(source, official=official, place=place, since=since, until=until, role=role)
+    if fmt == "table":
+        rows = [{c: (_clip(r[c], _EVIDENCE_WIDTH) if c == "evidence" else r[c]) for c in _VISIT_TABLE} for r in rows]
+    _print_rows(rows, fmt, columns=_VISIT_TABLE if fmt == "table" else queries.VISIT_FIELDS)
 
 
 @main.command()
 @click.argument("sparql")
-@click.option("--graph", "graph_dir", default="out", show_default=True, type=click.Path(file_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
-def query(sparql, graph_dir, fmt):
-    """Run a SPARQL SELECT over the graph (prefixes kgv, kgr, org, prov, rdfs, skos predeclared)."""
+@_GRAPH
+@_ENDPOINT
+@_FORMAT
+def query(sparql, graph_dir, endpoint, fmt):
+    """Run a SPARQL query over the graph (prefixes kgv, kgr, org, prov, rdfs, skos predeclared)."""
     from . import rdf
 
-    try:
-        rows = rdf.select(_store(graph_dir), sparql)
-    except SyntaxError as e:
-        raise click.ClickException(f"query: {e}")
+    source = _store(graph_dir, endpoint)
+    with _errors():
+        rows = rdf.select(source, sparql)
     _print_rows(rows, fmt)
+
+
+@main.command()
+@_GRAPH
+@_ENDPOINT
+@_FORMAT
+@_LIMIT
+def officials(graph_dir, endpoint, fmt, limit):
+    """Officials with their titles, visits made (as lead), posts and articles; most visits first."""
+    from . import queries
+
+    source = _store(graph_dir, endpoint)
+    with _errors():
+        _print_rows(queries.officials(source, limit=limit), fmt,
+                    columns=("official", "titles", "visits", "lead", "posts", "articles"))
+
+
+@main.command()
+@_GRAPH
+@_ENDPOINT
+@_FORMAT
+@_LIMIT
+def places(graph_dir, endpoint, fmt, limit):
+    """Places with their code, visits received (directly and inside them) and articles."""
+    from . import queries
+
+    source = _store(graph_dir, endpoint)
+    with _errors():
+        _print_rows(queries.places(source, limit=limit), fmt,
+                    columns=("place", "code", "level", "visits", "within", "articles"))
+
+
+@main.command()
+@_GRAPH
+@_ENDPOINT
+@_FORMAT
+@_LIMIT
+def projects(graph_dir, endpoint, fmt, limit):
+    """Projects with where they are, visits received and articles."""
+    from . import queries
+
+    source = _store(graph_dir, endpoint)
+    with _errors():
+        _print_rows(queries.projects(source, limit=limit), fmt, columns=("project", "place", "visits", "articles"))
+
+
+@main.command()
+@click.argument("graph", type=click.Path(exists=True))
+@click.option("--endpoint", required=True, metavar="URL",
+              help="Graph Store Protocol address (Oxigraph: http://HOST:PORT/store, Fuseki: …/DATASET/data)")
+@click.option("--graph-iri", default=None, metavar="IRI", help="the named graph to fill (default: the default graph)")
+@click.option("--chunk-size", type=click.IntRange(min=1), default=50_000, show_default=True,
+              help="triples per request")
+@click.option("--replace", is_flag=True, help="empty the graph first (the first chunk is a PUT)")
+def load(graph, endpoint, graph_iri, chunk_size, replace):
+    """Send GRAPH (a `kg build` folder or a Turtle file) to a running triple store, in chunks."""
+    from pathlib import Path
+
+    from . import endpoint as ep
+
+    ttl = Path(graph) / "graph.ttl" if Path(graph).is_dir() else Path(graph)
+    shown = []  # a progress line on a terminal, ended before anything else is printed
+
+    def progress(triples, chunks):
+        if sys.stderr.isatty():
+            click.echo(f"\rkg: {triples} triples sent in {chunks} chunks", err=True, nl=False)
+            shown.append(chunks)
+
+    with _errors():
+        try:
+            res = ep.load(ttl, endpoint, graph_iri=graph_iri, chunk_size=chunk_size, replace=replace,
+                          progress=progress)
+        finally:
+            if shown:
+                click.echo("", err=True)
+    chunks = f"{res.chunks} chunk" + ("" if res.chunks == 1 else "s")
+    click.echo(f"kg: loaded {res.triples} triples from {ttl} in {chunks} into {res.url}", err=True)
+
+
+@main.command()
+@click.argument("graph_dir", metavar="DIR")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write")
+@click.option("--all", "whole", is_flag=True, help="the whole graph (default: officials, what they visited, "
+              "and the divisions containing it)")
+def viz(graph_dir, output, whole):
+    """One self-contained interactive HTML page of the graph in DIR (opens offline)."""
+    from . import viz as pictures
+
+    with _errors():
+        shown = pictures.write_html(pictures.load(graph_dir), output, whole=whole)
+    click.echo(f"kg: {shown['path']}: {shown['view']} view, {shown['nodes']} nodes, {shown['edges']} edges", err=True)
 
 
 if __name__ == "__main__":

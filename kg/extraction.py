@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -71,14 +72,85 @@ def read_pages(paths: Iterable) -> Iterator[Page | Failure]:
             yield Failure(e.path, e.message)
 
 
-def tag_pages(paths: Iterable, batch_size: int = 64) -> Iterator[TaggedPage | Failure]:
-    """Tag every article of every page, streaming: one page in memory at a time."""
-    for item in read_pages(paths):
-        if isinstance(item, Failure):
-            yield item
-            continue
-        docs = pipeline.parse((a.text for a in item.articles), batch_size=batch_size)
-        yield TaggedPage(item, [to_tagged(doc, a) for doc, a in zip(docs, item.articles)])
+#: Characters of article text per unit of work: pages tagged together let the
+#: tagger batch equal-length sentences across them; units bound what is in flight.
+UNIT_CHARS = 24_000
+UNIT_PAGES = 64  # at most, so that runs served from the cache stream too
+
+
+def tag_batch(pages: list[Page]) -> list[TaggedPage]:
+    """Tag several pages in one pass of the pipeline (the same tags as one page at a time)."""
+    texts = [a.text for p in pages for a in p.articles]
+    docs = iter(pipeline.parse(texts, batch_size=max(1, len(texts))))
+    return [TaggedPage(p, [to_tagged(next(docs), a) for a in p.articles]) for p in pages]
+
+
+def tag_pages(
+    paths: Iterable, *, jobs: int = 1, dask=None, cache=None, stats: dict | None = None, progress: bool = False
+) -> Iterator[TaggedPage | Failure]:
+    """Tag every article of every page, streaming, in input order.
+
+    `jobs` worker processes or a `dask` scheduler address tag the pages
+    (kg.parallel); `cache` (a kg.cache.Cache) serves pages tagged before and
+    keeps the new ones; `stats` counts pages "tagged" and "cached" and the
+    "chars" of their text; `progress` draws a bar when stderr is a terminal.
+    """
+    from . import parallel
+    from .cache import content_key
+    from .progress import Progress
+
+    stats = {} if stats is None else stats
+    for k in ("tagged", "cached", "chars"):
+        stats.setdefault(k, 0)
+    bar = Progress(enabled=None if progress else False)
+    if bar.enabled:  # totals for the ETA: a list of names, not of pages
+        paths = list(read.iter_inputs(paths))
+        bar.total, bar.weight = len(paths), sum(_size(p) for p in paths)
+
+    def units():
+        unit, pages, chars = [], [], 0
+        for item in read_pages(paths):
+            key = None
+            if cache is not None and isinstance(item, Page):
+                key = content_key(item.source)
+                hit = cache.get(key, item.source) if key else None
+                if hit is not None:
+                    item = hit
+            unit.append((item, key))
+            if isinstance(item, Page):
+                pages.append(item)
+                chars += sum(len(a.text) for a in item.articles)
+            if chars >= UNIT_CHARS or len(unit) >= UNIT_PAGES:
+                yield unit, pages
+                unit, pages, chars = [], [], 0
+        if unit:
+            yield unit, pages
+
+    try:
+        for unit, tagged in parallel.ordered_map(tag_batch, units(), jobs=jobs, dask=dask):
+            fresh = iter(tagged)
+            for item, key in unit:
+                if isinstance(item, Page):
+                    item = next(fresh)
+                    stats["tagged"] += 1
+                    if cache is not None and key:
+                        cache.put(key, item)
+                elif isinstance(item, TaggedPage):
+                    stats["cached"] += 1
+                chars = sum(len(ta.article.text) for ta in item.articles) if isinstance(item, TaggedPage) else 0
+                stats["chars"] += chars
+                if bar.enabled:
+                    bar.update(1, chars=chars, weight=_size(item.page.source if isinstance(item, TaggedPage) else item.path))
+                yield item
+    finally:
+        bar.close()
+
+
+def _size(path) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
 
 
 @dataclass
@@ -196,18 +268,19 @@ def _file_name(source: str) -> str:
     return Path(source).name
 
 
-def extract(paths: Iterable) -> list[dict]:
-    """Records for the readable files (failures are left out; see `iter_records`)."""
-    return [r for r in iter_records(paths) if not isinstance(r, Failure)]
+def extract(paths: Iterable, **options) -> list[dict]:
+    """Records for the readable files (failures are left out; see `iter_records` for the options)."""
+    return [r for r in iter_records(paths, **options) if not isinstance(r, Failure)]
 
 
-def iter_records(paths: Iterable) -> Iterator[dict | Failure]:
-    for item in tag_pages(paths):
+def iter_records(paths: Iterable, **options) -> Iterator[dict | Failure]:
+    """One record per input file, streamed in input order; options as for `tag_pages` (jobs, dask, cache, progress)."""
+    from .relations import page_visits  # relations builds on this module's grouping
+
+    for item in tag_pages(paths, **options):
         if isinstance(item, Failure):
             yield item
         else:
-            from .relations import page_visits  # relations builds on this module's grouping
-
             yield file_record(item, visits=page_visits(item.articles))
 
 

@@ -133,6 +133,11 @@ class Tagger:
         return [(text[a:b], lab) for a, b, lab in zip(bounds, bounds[1:], labels)]
 
 
+#: Intra-op threads of the shared tagger (None: one per usable core, at most 4).
+#: Pool workers set 1 before their first page: the pool already fills the cores.
+THREADS: int | None = None
+
+
 @lru_cache(maxsize=1)
 def get_tagger() -> Tagger:
-    return Tagger()
+    return Tagger(threads=THREADS)

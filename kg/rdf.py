@@ -13,9 +13,9 @@ with their source file, index and offsets. Co-occurrence is a statistic of the
 networkx graph and is not stated in RDF, nor are relations the vocabulary has
 no term for.
 
-`write_turtle` writes canonical Turtle; `load_store`, `select` and `visits`
-query it in an embedded Oxigraph store (the library side of `kg query` and
-`kg visits`); `vocabulary()`, `shapes()` and `validate()` give kg/vocab.ttl,
+`write_turtle` writes canonical Turtle; `load_store` and `select` query it in
+an embedded Oxigraph store (the library side of `kg query`; kg/queries.py holds
+`kg visits` and the listings); `vocabulary()`, `shapes()` and `validate()` give kg/vocab.ttl,
 kg/shapes.ttl and a pyshacl report.
 
 IRIs depend only on types, canonical names, codes, file names and offsets, and
@@ -340,13 +340,14 @@ def validate(graph: Graph):
                             allow_warnings=True)
 
 
-# ---------------------------------------------------------------- SPARQL (the twins of `kg query` and `kg visits`)
+# ---------------------------------------------------------------- SPARQL (the twin of `kg query`)
 
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted({**PREFIXES, "kgr": KGR}.items()))
 
 
 def load_store(source):
-    """An embedded Oxigraph store holding a graph: an rdflib Graph, or a Turtle file (graph.ttl)."""
+    """An embedded, in-memory Oxigraph store holding a graph: an rdflib Graph, or a Turtle file
+    (kg.store.open_graph opens the on-disk store that `kg build` makes)."""
     import pyoxigraph
 
     store = pyoxigraph.Store()
@@ -358,36 +359,41 @@ def load_store(source):
 
 
 def select(store, query: str) -> list[dict]:
-    """Rows of a SELECT query (prefixes kgv, kgr, org, prov, rdfs, skos … predeclared) as {variable: value}."""
-    solutions = store.query(SPARQL_PREFIXES + query)
+    """Rows of a query (prefixes kgv, kgr, org, prov, rdfs, skos … predeclared) as {variable: value}.
+
+    `store` is a pyoxigraph Store or a kg.endpoint.Endpoint, so the same query runs on the
+    embedded store and on a server. ASK gives [{"result": "true"|"false"}]; CONSTRUCT and
+    DESCRIBE give subject/predicate/object rows. A bad query raises SyntaxError."""
+    if hasattr(store, "select"):
+        return store.select(SPARQL_PREFIXES + query)
+    import pyoxigraph
+
+    try:
+        solutions = store.query(SPARQL_PREFIXES + query)
+    except SyntaxError as e:  # positions as in the user's query, not counting the prefixes
+        shift = SPARQL_PREFIXES.count("\n")
+        raise SyntaxError(re.sub(r"\b(\d+):(\d+)\b", lambda m: f"{max(int(m[1]) - shift, 1)}:{m[2]}", str(e),
+                                 count=1)) from None
+    if isinstance(solutions, pyoxigraph.QueryBoolean):
+        return [{"result": "true" if bool(solutions) else "false"}]
+    if isinstance(solutions, pyoxigraph.QueryTriples):
+        return [{"subject": t.subject.value, "predicate": t.predicate.value, "object": t.object.value}
+                for t in solutions]
     names = [v.value for v in solutions.variables]
     return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in solutions]
 
 
-def _sparql_string(text: str) -> str:
-    return _string(text)
+_SPARQL_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*$")
 
 
-def visits(store, official: str | None = None, place: str | None = None) -> list[dict]:
-    """Visits by an official (by name) and/or to a place (its name or another form of it, and
-    everything located in it), with role, date and evidence, in a stable order."""
-    filters = []
-    if official:
-        filters.append(f"?o rdfs:label {_sparql_string(official)}@zh .")
-    if place:
-        filters.append(
-            "?t kgv:locatedIn* ?where . "
-            f"{{ ?where rdfs:label {_sparql_string(place)}@zh }} UNION {{ ?where skos:altLabel {_sparql_string(place)}@zh }}"
-        )
-    query = """
-SELECT DISTINCT ?official ?target ?role ?date ?iso ?evidence ?file ?start ?end WHERE {
-  ?v a kgv:Visit ; kgv:visitor ?o ; kgv:target ?t ; kgv:role ?r .
-  ?o rdfs:label ?official . ?t rdfs:label ?target . BIND(STRAFTER(STR(?r), "#") AS ?role)
-  OPTIONAL { ?v kgv:dateWritten ?date }
-  OPTIONAL { ?v kgv:date ?iso }
-  OPTIONAL { ?v kgv:evidence ?e . ?e kgv:text ?evidence ; kgv:startOffset ?start ; kgv:endOffset ?end }
-  OPTIONAL { ?v prov:wasDerivedFrom ?a . ?a kgv:sourceFile ?file }
-  %s
-}
-ORDER BY ?official ?file ?start ?target ?role""" % "\n  ".join(filters)
-    return select(store, query)
+def sparql_iri(value: str) -> str:
+    """An IRI (one read from a store) as SPARQL text, refused unless it is a well-formed absolute IRI."""
+    if not _SPARQL_IRI.match(value):
+        raise ValueError(f"{value!r} is not an IRI")
+    return f"<{value}>"
+
+
+def sparql_literal(text: str, lang: str | None = None) -> str:
+    """A string as a SPARQL literal: quotes, backslashes and line breaks escaped, so that a
+    user's name can only ever be a value, never query text."""
+    return _string(str(text)) + (f"@{lang}" if lang else "")

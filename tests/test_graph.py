@@ -246,7 +246,8 @@ def test_unreadable_files_are_reported_and_the_rest_is_built(tmp_path):
     assert [f.path.endswith("bad.txt") for f in r.failures] == [True]
     assert r.summary["pages"] == 1 and r.summary["failures"] == 1
     assert "Official:王刚" in r.graph
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["extract.jsonl", "graph.graphml", "graph.json", "graph.ttl"]
+    outputs = sorted(p.name for p in (tmp_path / "out").iterdir() if not p.name.startswith("."))
+    assert outputs == ["extract.jsonl", "graph.graphml", "graph.json", "graph.ttl", "store"]
 
 
 def test_region_option_sets_the_home_province(tmp_path):

@@ -13,6 +13,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, RDFS
 from test_graph import seed_build_once
 
+from kg import queries
 from kg import rdf as kgrdf
 from kg.rdf import KGR, KGV
 
@@ -163,12 +164,12 @@ def test_two_builds_are_byte_identical(built, tmp_path):
 def test_visits_query_by_official_and_by_place(built):
     _, out = built
     store = kgrdf.load_store(out / "graph.ttl")
-    chen = kgrdf.visits(store, official="陈刚")
+    chen = queries.visits(store, official="陈刚")
     assert ("果洛藏族自治州", "lead", "12月24日") in {(r["target"], r["role"], r["date"]) for r in chen}
     assert {r["official"] for r in chen} == {"陈刚"}
     # a place by another of its forms, and everything located in it
-    golok = {(r["official"], r["role"]) for r in kgrdf.visits(store, place="果洛州")}
+    golok = {(r["official"], r["role"]) for r in queries.visits(store, place="果洛州")}
     assert ("陈刚", "lead") in golok and ("刘奇凡", "accompanying") in golok
-    xining = {(r["official"], r["target"]) for r in kgrdf.visits(store, place="西宁")}
+    xining = {(r["official"], r["target"]) for r in queries.visits(store, place="西宁")}
     assert ("王卫东", "湟中区") in xining and ("石建平", "城北区万吨有机纳米超级食品产业化项目") in xining
     assert not {o for o, _ in xining} & {"陈刚"}

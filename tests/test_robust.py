@@ -102,3 +102,50 @@ def test_every_evidence_offset_points_at_its_text_in_the_source(tmp_path_factory
             assert "".join(piece.split()) == "".join(d["evidence"].split()), d
             checked += 1
     assert checked > 0
+
+
+def _snapshot(folder):
+    """The outputs in a folder, byte for byte (hidden entries, such as a cache of tagged pages, aside)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.relative_to(folder).as_posix().startswith(".")}
+
+
+def test_a_failed_set_of_outputs_leaves_the_previous_set(tmp_path):
+    from kg.atomic import staged
+
+    (tmp_path / "graph.ttl").write_text("old", "utf-8")
+    (tmp_path / "store").mkdir()
+    (tmp_path / "store" / "db").write_text("old store", "utf-8")
+    before = _snapshot(tmp_path)
+    try:
+        with staged(tmp_path) as stage:
+            (stage / "graph.ttl").write_text("new", "utf-8")
+            (stage / "store").mkdir()
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass
+    assert _snapshot(tmp_path) == before and sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl", "store"]
+    with staged(tmp_path) as stage:
+        (stage / "graph.ttl").write_text("new", "utf-8")
+        (stage / "store").mkdir()
+        (stage / "store" / "db").write_text("new store", "utf-8")
+    assert _snapshot(tmp_path) == {"graph.ttl": b"new", "store/db": b"new store"}
+
+
+def test_ctrl_c_during_kg_build_keeps_the_previous_graph(tmp_path):
+    import signal
+    import subprocess
+    import time
+
+    from conftest import KG
+
+    out = tmp_path / "out"
+    assert run_kg("build", SEEDS[3], "-o", out).returncode == 0
+    before = _snapshot(out)
+    proc = subprocess.Popen(KG + ["build", *map(str, SEEDS), "-o", str(out)], stderr=subprocess.PIPE, text=True)
+    time.sleep(4)  # loading the model and tagging five pages takes longer than this
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode != 0 and "Traceback" not in err
+    assert _snapshot(out) == before
+    assert not [p for p in out.iterdir() if p.name.startswith(".staging")]

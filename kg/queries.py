@@ -1,0 +1,239 @@
+"""The questions researchers ask again and again, as SPARQL over the graph: the twins of
+`kg visits`, `kg officials`, `kg places` and `kg projects`.
+
+    from kg import queries, store
+    s = store.open_graph("out/")                         # or kg.endpoint.Endpoint(URL)
+    queries.visits(s, place="青海", since="2024-12")     # list of dicts, stable order
+    queries.officials(s)                                 # with counts of visits and posts
+
+Every function takes a pyoxigraph Store or a kg.endpoint.Endpoint (anything
+`kg.rdf.select` takes). Names and filters from the user reach the query only
+as escaped literals (kg.rdf.sparql_literal); dates are checked against a
+pattern first; roles are looked up, so no input can become query text.
+"""
+from __future__ import annotations
+
+import re
+
+from .rdf import CLASSES, ROLES, select, sparql_iri, sparql_literal
+
+VISIT_FIELDS = ("official", "target", "target_type", "date", "role", "evidence", "source",
+                "date_written", "start", "end")
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+_TYPES = ", ".join(f"<{iri}>" for iri in CLASSES.values())
+
+
+def check_date(text: str) -> str:
+    """YYYY, YYYY-MM or YYYY-MM-DD, else ValueError."""
+    m = _DATE.match(text.strip())
+    if not m or (m[2] and not 1 <= int(m[2]) <= 12) or (m[3] and not 1 <= int(m[3]) <= 31):
+        raise ValueError(f"{text!r} is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    return m[0]
+
+
+def _code_prefix(code: str) -> str:
+    """What the codes of everything inside a division start with: 630000 → 63, 632600 → 6326."""
+    if len(code) != 6:
+        return code
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return code
+
+
+def _names(name: str) -> str:
+    """A group matching ?w by its label or another form of its name."""
+    lit = sparql_literal(name.strip(), "zh")
+    return f"{{ ?w rdfs:label {lit} }} UNION {{ ?w skos:altLabel {lit} }}"
+
+
+def place_codes(store, place: str) -> list[str]:
+    """Division-code prefixes for a place name: from the graph's places of that name, or, when the
+    graph has none, from the national division list (青海 → 63 even where no node is 青海省)."""
+    rows = select(store, "SELECT DISTINCT ?w ?code WHERE { %s OPTIONAL { ?w kgv:gbCode ?code } }" % _names(place))
+    if rows:
+        codes = {r["code"] for r in rows if r["code"]}
+    else:
+        from . import gazetteer
+
+        codes = {f.division.code for f in gazetteer.load().lookup(place.strip())}
+    return sorted({_code_prefix(c) for c in codes if c.isdigit()})
+
+
+def _date_filter(var: str, bound: str, op: str) -> str:
+    """Compare an ISO date with a bound at the coarser of the two precisions (2024-12 ≥ 2024-12-15)."""
+    n = len(bound)
+    k = f"IF(STRLEN({var}) < {n}, STRLEN({var}), {n})"
+    return f"FILTER(SUBSTR({var}, 1, {k}) {op} SUBSTR({sparql_literal(bound)}, 1, {k}))"
+
+
+# One row per visit, whatever the store holds twice (a graph loaded into two named graphs of a
+# union default graph): MIN picks the same value every time, and no row product can outgrow a
+# server's result limit.
+_VISIT_DETAIL = """
+SELECT ?v (MIN(?official_) AS ?official) (MIN(?target_) AS ?target) (MIN(?class_) AS ?class)
+       (MIN(?iso_) AS ?iso) (MIN(?written_) AS ?written) (MIN(?r_) AS ?r) (MIN(?evidence_) AS ?evidence)
+       (MIN(?source_) AS ?source) (MIN(?start_) AS ?start) (MIN(?end_) AS ?end) WHERE {
+  VALUES ?v { %s }
+  ?v kgv:visitor ?o ; kgv:target ?t .
+  ?o rdfs:label ?official_ . ?t rdfs:label ?target_ .
+  OPTIONAL { ?t a ?class_ . FILTER(?class_ IN (%s)) }
+  OPTIONAL { ?v kgv:role ?r_ }
+  OPTIONAL { ?v kgv:date ?iso_ }
+  OPTIONAL { ?v kgv:dateWritten ?written_ }
+  OPTIONAL { ?v kgv:evidence ?e . ?e kgv:text ?evidence_ .
+             OPTIONAL { ?e kgv:startOffset ?start_ } OPTIONAL { ?e kgv:endOffset ?end_ } }
+  OPTIONAL { ?v prov:wasDerivedFrom ?a . ?a kgv:sourceFile ?source_ }
+} GROUP BY ?v"""
+_BATCH = 1000  # visits per detail query: query texts of ~100 kB, fine for any server
+
+
+def visit_ids(store, official: str | None = None, place: str | None = None, since: str | None = None,
+              until: str | None = None, role: str | None = None) -> list[str]:
+    """The IRIs of the visits that pass the filters (see `visits`).
+
+    Oxigraph joins in the order written, so the most selective pattern comes first: an
+    official's name (then each of the few visits walks up kgv:locatedIn to the place), else
+    the place (everything inside it, gathered once, then the visits to those), else every visit."""
+    first, then = [], []
+    if place is not None:
+        inside = _names(place)
+        prefixes = place_codes(store, place)
+        if prefixes:
+            tests = " || ".join(f"STRSTARTS(?code, {sparql_literal(p)})" for p in prefixes)
+            inside += f" UNION {{ ?w kgv:gbCode ?code . FILTER({tests}) }}"
+    if official is not None:
+        lit = sparql_literal(official.strip(), "zh")
+        first.append(f"{{ ?o rdfs:label {lit} }} UNION {{ ?o skos:altLabel {lit} }} ?v kgv:visitor ?o .")
+        if place is not None:
+            then.append(f"?v kgv:target ?t . ?t kgv:locatedIn* ?w . {inside}")
+    elif place is not None:
+        first.append(f"{{ SELECT DISTINCT ?t WHERE {{ {{ SELECT DISTINCT ?w WHERE {{ {inside} }} }} "
+                     "?t kgv:locatedIn* ?w } } ?v kgv:target ?t . ?v a kgv:Visit .")
+    else:
+        first.append("?v a kgv:Visit .")
+    if role is not None:
+        if role not in ROLES:
+            raise ValueError(f"{role!r} is not a role ({' or '.join(ROLES)})")
+        first.append(f"?v kgv:role <{ROLES[role]}> .")
+    if since or until:
+        first.append("?v kgv:date ?when . BIND(STR(?when) AS ?day)")
+        if since:
+            first.append(_date_filter("?day", check_date(since), ">="))
+        if until:
+            first.append(_date_filter("?day", check_date(until), "<="))
+    rows = select(store, "SELECT DISTINCT ?v WHERE {\n  %s\n}" % "\n  ".join(first + then))
+    return [r["v"] for r in rows]
+
+
+def visits(store, official: str | None = None, place: str | None = None, since: str | None = None,
+           until: str | None = None, role: str | None = None) -> list[dict]:
+    """Who visited where: one dict per visit (VISIT_FIELDS), ordered by official, source and position.
+
+    `official` and `place` match any form of a name (label or altLabel); `place` takes in
+    everything inside it, by division code and by kgv:locatedIn. `since` and `until`
+    (YYYY, YYYY-MM, YYYY-MM-DD) bound the visit's resolved date, leaving out visits
+    without one. `date` is the resolved ISO date where there is one, else the date as written.
+    """
+    ids = sorted(visit_ids(store, official=official, place=place, since=since, until=until, role=role))
+    found = {}
+    for i in range(0, len(ids), _BATCH):
+        values = " ".join(sparql_iri(v) for v in ids[i:i + _BATCH])
+        for r in select(store, _VISIT_DETAIL % (values, _TYPES)):
+            found[r["v"]] = r
+    out = [{
+        "official": r["official"],
+        "target": r["target"],
+        "target_type": _local(r["class"]),
+        "date": r["iso"] or r["written"],
+        "role": _local(r["r"]),
+        "evidence": r["evidence"],
+        "source": r["source"],
+        "date_written": r["written"],
+        "start": _int(r["start"]),
+        "end": _int(r["end"]),
+        "_v": r["v"],
+    } for r in found.values()]
+    out.sort(key=lambda r: (r["official"], r["source"] or "", r["start"] if r["start"] is not None else -1,
+                            r["target"], r["_v"]))
+    for r in out:
+        del r["_v"]
+    return out
+
+
+def _local(iri: str | None) -> str | None:
+    return iri.rpartition("#")[2] if iri else None
+
+
+def _int(value) -> int | None:
+    return int(value) if value not in (None, "") else None
+
+
+def _per(store, var: str, where: str, value: str) -> dict:
+    """{?var: value} from one grouped query; `value` is an aggregate such as COUNT(DISTINCT ?v).
+
+    Each count is its own plain GROUP BY, joined and sorted here: the queries stay simple
+    enough for any SPARQL server, and the order is Python's, the same on every store."""
+    rows = select(store, f"SELECT ?{var} ({value} AS ?x) WHERE {{ {where} }} GROUP BY ?{var}")
+    return {r[var]: r["x"] for r in rows}
+
+
+def _many(store, var: str, where: str, value: str) -> dict:
+    """{?var: sorted distinct values of ?value} (titles, places): sorted here, so output is deterministic."""
+    out: dict = {}
+    for r in select(store, f"SELECT DISTINCT ?{var} ?{value} WHERE {{ {where} }}"):
+        out.setdefault(r[var], set()).add(r[value])
+    return {k: "、".join(sorted(v)) for k, v in out.items()}
+
+
+def _listing(rows: list[dict], key: str, counts: dict, order: tuple[str, ...], label: str,
+             limit: int | None) -> list[dict]:
+    for r in rows:
+        for name, per in counts.items():
+            r[name] = _int(per.get(r[key])) or 0
+    rows.sort(key=lambda r: (*(-r[o] for o in order), r[label], r[key]))
+    rows = rows[:limit] if limit is not None else rows
+    for r in rows:
+        del r[key]
+    return rows
+
+
+def officials(store, limit: int | None = None) -> list[dict]:
+    """Officials with their titles, the visits they made (and how many as lead), their posts and
+    the articles naming them; most visits first."""
+    rows = select(store, "SELECT DISTINCT ?o ?official WHERE { ?o a kgv:Official ; rdfs:label ?official }")
+    titles = _many(store, "o", "?o a kgv:Official ; kgv:title ?title", "title")
+    for r in rows:
+        r["titles"] = titles.get(r["o"], "")
+    counts = {
+        "visits": _per(store, "o", "?v kgv:visitor ?o", "COUNT(DISTINCT ?v)"),
+        "lead": _per(store, "o", "?v kgv:visitor ?o ; kgv:role kgv:lead", "COUNT(DISTINCT ?v)"),
+        "posts": _per(store, "o", "?o a kgv:Official ; org:holds ?p", "COUNT(DISTINCT ?p)"),
+        "articles": _per(store, "o", "?o a kgv:Official ; kgv:mentionedIn ?a", "COUNT(DISTINCT ?a)"),
+    }
+    return _listing(rows, "o", counts, ("visits", "articles"), "official", limit)
+
+
+def places(store, limit: int | None = None) -> list[dict]:
+    """Places with the visits they received, directly and counting everything inside them
+    (by kgv:locatedIn), and the articles naming them; most visits first."""
+    rows = select(store, """SELECT DISTINCT ?p ?place ?code ?level WHERE { ?p a kgv:Place ; rdfs:label ?place .
+        OPTIONAL { ?p kgv:gbCode ?code } OPTIONAL { ?p kgv:divisionLevel ?level } }""")
+    counts = {
+        "visits": _per(store, "p", "?v a kgv:Visit ; kgv:target ?p", "COUNT(DISTINCT ?v)"),
+        "within": _per(store, "p", "?v a kgv:Visit ; kgv:target ?t . ?t kgv:locatedIn* ?p", "COUNT(DISTINCT ?v)"),
+        "articles": _per(store, "p", "?p a kgv:Place ; kgv:mentionedIn ?a", "COUNT(DISTINCT ?a)"),
+    }
+    return _listing(rows, "p", counts, ("within", "visits", "articles"), "place", limit)
+
+
+def projects(store, limit: int | None = None) -> list[dict]:
+    """Projects with where they are, the visits they received and the articles naming them."""
+    rows = select(store, "SELECT DISTINCT ?j ?project WHERE { ?j a kgv:Project ; rdfs:label ?project }")
+    where = _many(store, "j", "?j a kgv:Project ; kgv:locatedIn/rdfs:label ?place", "place")
+    for r in rows:
+        r["place"] = where.get(r["j"], "")
+    counts = {
+        "visits": _per(store, "j", "?v a kgv:Visit ; kgv:target ?j", "COUNT(DISTINCT ?v)"),
+        "articles": _per(store, "j", "?j a kgv:Project ; kgv:mentionedIn ?a", "COUNT(DISTINCT ?a)"),
+    }
+    return _listing(rows, "j", counts, ("visits", "articles"), "project", limit)
