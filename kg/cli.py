@@ -210,12 +210,7 @@ def query(sparql, graph_dir, endpoint, fmt):
 @_LIMIT
 def officials(graph_dir, endpoint, fmt, limit):
     """Officials with their titles, visits made (as lead), posts and articles; most visits first."""
-    from . import queries
-
-    source = _store(graph_dir, endpoint)
-    with _errors():
-        _print_rows(queries.officials(source, limit=limit), fmt,
-                    columns=("official", "titles", "visits", "lead", "posts", "articles"))
+    _listing("officials", graph_dir, endpoint, fmt, limit, ("official", "titles", "visits", "lead", "posts", "articles"))
 
 
 @main.command()
@@ -225,12 +220,7 @@ def officials(graph_dir, endpoint, fmt, limit):
 @_LIMIT
 def places(graph_dir, endpoint, fmt, limit):
     """Places with their code, visits received (directly and inside them) and articles."""
-    from . import queries
-
-    source = _store(graph_dir, endpoint)
-    with _errors():
-        _print_rows(queries.places(source, limit=limit), fmt,
-                    columns=("place", "code", "level", "visits", "within", "articles"))
+    _listing("places", graph_dir, endpoint, fmt, limit, ("place", "code", "level", "visits", "within", "articles"))
 
 
 @main.command()
@@ -240,11 +230,16 @@ def places(graph_dir, endpoint, fmt, limit):
 @_LIMIT
 def projects(graph_dir, endpoint, fmt, limit):
     """Projects with where they are, visits received and articles."""
+    _listing("projects", graph_dir, endpoint, fmt, limit, ("project", "place", "visits", "articles"))
+
+
+def _listing(kind: str, graph_dir, endpoint, fmt, limit, columns) -> None:
+    """Print one of kg.queries' listings (officials, places, projects)."""
     from . import queries
 
     source = _store(graph_dir, endpoint)
     with _errors():
-        _print_rows(queries.projects(source, limit=limit), fmt, columns=("project", "place", "visits", "articles"))
+        _print_rows(getattr(queries, kind)(source, limit=limit), fmt, columns=columns)
 
 
 @main.command()
