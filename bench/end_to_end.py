@@ -37,7 +37,7 @@ SENTENCES_PER_PAGE = 40
 
 
 def make_corpus(kind: str, chars: int, copies: int, out: Path) -> Path:
-    """Page files in `out` (`copies` times over, under distinct names)."""
+    """Page files in `out` (`copies` times over, each file numbered)."""
     out.mkdir(parents=True, exist_ok=True)
     if kind == "msra":
         from msra import DATA, read_bio
@@ -53,7 +53,8 @@ def make_corpus(kind: str, chars: int, copies: int, out: Path) -> Path:
                 n += len(s)
     for c in range(copies):
         for i, text in enumerate(pages):
-            (out / f"c{c:02d}_p{i:05d}.txt").write_text(text, encoding="utf-8")
+            # a page number of its own: no two files share bytes (the cache is keyed by content)
+            (out / f"c{c:02d}_p{i:05d}.txt").write_text(f"{text}\n第{c * len(pages) + i + 1}版\n", encoding="utf-8")
     return out
 
 
@@ -80,6 +81,22 @@ def _peak_mb() -> float:
     return max(own, kids) / 1024
 
 
+class Clock:
+    """Wall and CPU seconds of a block (CPU: this process and the workers it has waited for)."""
+
+    def __enter__(self):
+        self._wall, self._cpu = time.perf_counter(), _cpu()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall, self.cpu = time.perf_counter() - self._wall, _cpu() - self._cpu
+
+
+def _cpu() -> float:
+    own, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def stage(name: str, corpus: Path, jobs: int, work: Path, n_triples: int) -> dict:
     if name in ("lac", "tagger"):
         sents = sentences(corpus)
@@ -92,9 +109,9 @@ def stage(name: str, corpus: Path, jobs: int, work: Path, n_triples: int) -> dic
 
             fn = get_tagger().analyze
         fn(sents[:20])
-        t = time.perf_counter()
-        fn(sents)
-        return {"chars": sum(map(len, sents)), "seconds": time.perf_counter() - t}
+        with Clock() as c:
+            fn(sents)
+        return {"chars": sum(map(len, sents)), "seconds": c.wall, "cpu": c.cpu}
 
     from kg import pipeline
 
@@ -104,36 +121,32 @@ def stage(name: str, corpus: Path, jobs: int, work: Path, n_triples: int) -> dic
         from kg.extraction import Failure, dumps, iter_records
 
         stats: dict = {}
-        t = time.perf_counter()
-        with open(work / "out.jsonl", "w", encoding="utf-8") as fh:
+        with Clock() as c, open(work / "out.jsonl", "w", encoding="utf-8") as fh:
             for rec in iter_records([corpus], jobs=jobs, stats=stats):
                 if not isinstance(rec, Failure):
                     fh.write(dumps(rec) + "\n")
-        return {"chars": stats["chars"], "seconds": time.perf_counter() - t}
+        return {"chars": stats["chars"], "seconds": c.wall, "cpu": c.cpu}
     if name in ("build", "build-cached"):
         from kg.build import run
 
         cache = work / "cache" if name == "build-cached" else None
-        t = time.perf_counter()
-        r = run([corpus], out_dir=work / "out", jobs=jobs, cache=cache)
-        first = time.perf_counter() - t
-        out = {"chars": _chars(corpus), "seconds": first, "triples": r.summary["triples"]}
+        with Clock() as c:
+            r = run([corpus], out_dir=work / "out", jobs=jobs, cache=cache)
+        out = {"chars": _chars(corpus), "seconds": c.wall, "cpu": c.cpu, "triples": r.summary["triples"]}
         if cache:
-            t = time.perf_counter()
-            again = run([corpus], out_dir=work / "again", jobs=jobs, cache=cache)
-            out["warm_seconds"] = time.perf_counter() - t
-            out["warm_tagged"] = again.summary["tagged"]
-            same = (work / "out" / "graph.ttl").read_bytes() == (work / "again" / "graph.ttl").read_bytes()
-            out["warm_same"] = same
+            with Clock() as c:
+                again = run([corpus], out_dir=work / "again", jobs=jobs, cache=cache)
+            out.update(warm_seconds=c.wall, warm_cpu=c.cpu, warm_tagged=again.summary["tagged"])
+            out["warm_same"] = (work / "out" / "graph.ttl").read_bytes() == (work / "again" / "graph.ttl").read_bytes()
         return out
     if name == "triples":
         return triples(n_triples)
     if name == "pool-start":  # workers spawned, each with its model loaded, one trivial unit each
         from kg.parallel import ordered_map
 
-        t = time.perf_counter()
-        list(ordered_map(len, [(i, [i]) for i in range(jobs)], jobs=jobs))
-        return {"seconds": time.perf_counter() - t}
+        with Clock() as c:
+            list(ordered_map(len, [(i, [i]) for i in range(jobs)], jobs=jobs))
+        return {"seconds": c.wall}
     raise SystemExit(f"unknown stage {name}")
 
 
@@ -266,7 +279,7 @@ def speed(corpus: Path, jobs: int, kind: str) -> None:
     def row(label, r, base=None):
         rate = r["chars"] / r["seconds"]
         rel = f"{rate / base:.2f}×" if base else "1.00×"
-        rows.append(f"| {label} | {r['chars']:,} | {r['seconds']:.1f} | {rate:,.0f} | {rel} | {r['peak_mb']:,.0f} |")
+        rows.append(f"| {label} | {r['chars']:,} | {r['seconds']:.1f} | {r['cpu']:.1f} | {rate:,.0f} | {rel} | {r['peak_mb']:,.0f} |")
         return rate
 
     base = row("bare LAC as shipped (`LAC().run`, one process)", run_stage("lac", corpus))
@@ -276,11 +289,11 @@ def speed(corpus: Path, jobs: int, kind: str) -> None:
     cached = run_stage("build-cached", corpus)
     row("`kg build` (1 process, cache cold)", cached, base)
     row(f"`kg build --jobs {jobs} --no-cache`", run_stage("build", corpus, jobs), base)
-    warm = {**cached, "seconds": cached["warm_seconds"]}
+    warm = {**cached, "seconds": cached["warm_seconds"], "cpu": cached["warm_cpu"]}
     row(f"`kg build` again, cache warm ({cached['warm_tagged']} pages tagged)", warm, base)
     print(f"Corpus: {kind}, {len(list(corpus.iterdir()))} pages.\n")
-    print("| stage | chars | s | chars/s | × bare LAC | peak RSS MB |")
-    print("|---|---|---|---|---|---|")
+    print("| stage | chars | wall s | CPU s | chars/s (wall) | × bare LAC | peak RSS MB |")
+    print("|---|---|---|---|---|---|---|")
     print("\n".join(rows))
     print(f"\nwarm rebuild gives the same graph.ttl: {cached['warm_same']}")
     start = run_stage("pool-start", corpus, jobs)

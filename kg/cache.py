@@ -5,13 +5,15 @@ the pipeline version: a hash of every file of the kg package (code, lexicons,
 division list, vocabulary) and the versions of the packages that shape the
 tags. Changing a rule or upgrading the tagger therefore starts a new folder,
 and `prune` drops the old ones. Entries are pickles of plain dataclasses
-(`kg.extraction.TaggedPage`), written atomically; load only caches you wrote.
+(`kg.extraction.TaggedPage`), zlib-compressed and written atomically; load
+only caches you wrote.
 """
 from __future__ import annotations
 
 import hashlib
 import pickle
 import shutil
+import zlib
 from dataclasses import replace
 from functools import lru_cache
 from importlib import metadata
@@ -65,11 +67,8 @@ class Cache:
     def get(self, key: str, source: str):
         """The page tagged earlier from the same bytes, now under `source` (None if absent or unreadable)."""
         try:
-            with open(self._path(key), "rb") as fh:
-                tp = pickle.load(fh)
-        except FileNotFoundError:
-            return None
-        except Exception:  # a torn or foreign entry is a miss; put() overwrites it
+            tp = pickle.loads(zlib.decompress(self._path(key).read_bytes()))
+        except Exception:  # absent, torn or foreign: a miss, and put() writes it afresh
             return None
         if tp.page.source == source:
             return tp
@@ -79,8 +78,9 @@ class Cache:
         return replace(tp, page=page, articles=arts)
 
     def put(self, key: str, tagged) -> None:
+        data = zlib.compress(pickle.dumps(tagged, protocol=pickle.HIGHEST_PROTOCOL), 6)  # a fifth of the size
         with atomic_write(self._path(key), "wb") as fh:
-            pickle.dump(tagged, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            fh.write(data)
 
     def prune(self) -> None:
         """Remove the entries of other pipeline versions (they can never be read again)."""

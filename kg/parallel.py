@@ -117,6 +117,7 @@ def _dask_client(dask):
     if isinstance(dask, Client):
         client, own = dask, False
     else:
+        _check_address(str(dask))
         try:
             client = Client(str(dask), timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as e:
@@ -129,6 +130,19 @@ def _dask_client(dask):
     finally:
         if own:
             client.close()
+
+
+def _check_address(address: str) -> None:
+    """A malformed address is refused before a Client is made (a half-made one hangs on exit)."""
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    try:
+        scheme, location = parse_address(address)
+        parse_host_port(location)
+    except ValueError as e:
+        raise ClusterError(f"{address}: not a Dask scheduler address like tcp://HOST:PORT ({e})") from None
+    if scheme not in ("tcp", "tls"):
+        raise ClusterError(f"{address}: not a Dask scheduler address like tcp://HOST:PORT")
 
 
 def _check_workers(client) -> None:

@@ -217,12 +217,24 @@ def test_progress_bar_and_cache_options(tmp_path):
     assert (tmp_path / "x" / "graph.ttl").read_bytes() == (tmp_path / "none" / "graph.ttl").read_bytes()
 
 
-def test_unreachable_scheduler_is_one_line(tmp_path):
-    res = run_kg("build", SEED["004"], "-o", tmp_path / "o", "--dask", "tcp://127.0.0.1:9")
-    assert res.returncode != 0
-    assert "Traceback" not in res.stderr
-    lines = [line for line in res.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and "tcp://127.0.0.1:9" in lines[0] and "Dask scheduler" in lines[0]
+def test_unreachable_or_malformed_scheduler_is_one_line(tmp_path):
+    for address in ("tcp://127.0.0.1:9", "127.0.0.1"):
+        res = run_kg("build", SEED["004"], "-o", tmp_path / "o", "--dask", address)
+        assert res.returncode != 0
+        assert "Traceback" not in res.stderr
+        lines = [line for line in res.stderr.splitlines() if line.strip()]
+        assert len(lines) == 1 and address in lines[0] and "Dask scheduler" in lines[0]
+    assert not (tmp_path / "o" / "graph.ttl").exists()
+
+
+def test_a_cluster_without_workers_is_refused(tmp_path):
+    from distributed import LocalCluster
+
+    from kg.parallel import ClusterError
+
+    with LocalCluster(n_workers=0, processes=True, host="127.0.0.1", dashboard_address=None) as cluster:
+        with pytest.raises(ClusterError, match="no workers"):
+            kbuild.run([SEED["004"]], out_dir=tmp_path, dask=cluster.scheduler_address)
 
 
 def test_unwritable_cache_is_one_line(tmp_path):
