@@ -141,6 +141,7 @@ def article_id(source: str, index: int) -> str:
     return f"{_file(source)}#{index}"
 
 
+@lru_cache(maxsize=65536)
 def _file(source: str) -> str:
     return PurePath(str(source)).name
 
