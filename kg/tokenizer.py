@@ -13,6 +13,7 @@ import spacy
 from spacy.tokens import Doc, Span
 
 from . import gazetteer, lexicon
+from .components.spans import WORDS, Words
 from .lac import get_tagger
 
 # LAC's entity tags and the span labels they get in doc.spans["lac"].
@@ -189,6 +190,7 @@ class LACTokenizer:
                     first = False
         doc = Doc(self.vocab, words=words, spaces=[False] * len(words), tags=tags, sent_starts=starts)
         doc.spans["lac"] = [Span(doc, s, e, label=t) for s, e, t in ents]
+        doc.user_data[WORDS] = Words(words, tags)
         return doc
 
     # spaCy serialises tokenizers with the pipeline; this one has no state of its own.

@@ -51,6 +51,7 @@ class EntitySettler:
             kept.append(s)
         sp.replace(doc, kept)
         doc.ents = filter_spans(kept)
+        sp.forget_words(doc)
         return doc
 
 

@@ -12,9 +12,10 @@ def relative_org(text: str, gaz) -> bool:
     """省委, 西宁市人大常委会, 青海省委: a level or a division followed by a body."""
     if text in lexicon.RELATIVE_ORGS:
         return True
-    for body in lexicon.BODIES:
-        if text.endswith(body) and len(text) > len(body):
-            place = text[: -len(body)]
+    lengths, bodies = lexicon.suffix_index(lexicon.BODIES)
+    for k in lengths:
+        if len(text) > k and text[-k:] in bodies:
+            place = text[:-k]
             if place in gaz and any(f.kind != "stem" or f.division.level == gazetteer.PROVINCE for f in gaz.lookup(place)):
                 return True
     return False
@@ -22,20 +23,21 @@ def relative_org(text: str, gaz) -> bool:
 
 def org_lists(doc: Doc):
     """Items of lists such as 弗迪锂电池、时代新能源、泰丰先行等一批…企业."""
-    for tok in doc:
-        if tok.text != "等":
+    w = sp.words(doc)
+    for i, text in enumerate(w.text):
+        if text != "等":
             continue
-        after = "".join(t.text for t in doc[tok.i + 1 : tok.i + 5])
+        after = w.span(i + 1, i + 5)
         if not any(h in after for h in lexicon.ORG_LIST_HEADS):
             continue
-        items, end, j = [], tok.i, tok.i - 1
-        while j >= tok.sent.start:
-            t = doc[j]
-            if t.text == "、":
+        items, end, j = [], i, i - 1
+        sent_start = doc[i].sent.start
+        while j >= sent_start:
+            if w.text[j] == "、":
                 if j + 1 < end:
                     items.append((j + 1, end))
                 end = j
-            elif t.tag_ in sp.BREAK_TAGS or t.tag_ == "v":
+            elif w.tag[j] in sp.BREAK_TAGS or w.tag[j] == "v":
                 break
             j -= 1
         if j + 1 < end:
@@ -44,17 +46,22 @@ def org_lists(doc: Doc):
             yield from items
 
 
+_NAME_HEADS = lexicon.ORG_SUFFIXES + lexicon.COMPANY_HEADS
+_BODY_HEADS = lexicon.ORG_SUFFIXES + lexicon.BODIES
+
+
 class OrgTagger:
     def __init__(self):
         self.gaz = gazetteer.load()
 
     def __call__(self, doc: Doc) -> Doc:
+        w = sp.words(doc)
         out = []
         for rs, re_ in sp.noun_runs(doc):
             for i in range(rs, re_):
                 text = ""
                 for j in range(i, min(re_, i + 4)):
-                    text += doc[j].text
+                    text += w.text[j]
                     if relative_org(text, self.gaz):
                         out.append(Span(doc, i, j + 1, label="ORG"))
         for s, e, head in sp.headed_phrases(
@@ -64,23 +71,23 @@ class OrgTagger:
             if self._named(span):
                 out.append(span)
         for org in sp.lac_spans(doc, "ORG"):
-            s = self._name_start(doc, org)
-            text = doc[s : org.end].text
-            if lexicon.longest_suffix(text, lexicon.ORG_SUFFIXES + lexicon.COMPANY_HEADS) and len(text) >= 3:
+            s = self._name_start(w, org)
+            text = w.span(s, org.end)
+            if lexicon.longest_suffix(text, _NAME_HEADS) and len(text) >= 3:
                 out.append(Span(doc, s, org.end, label="ORG"))
         out = [o for o in out if not self._compound(o.text) and not self._generic(o) and not self._part_of_title(o)]
         for s, e in org_lists(doc):
-            span = doc[s:e]
-            if 2 <= len(span.text) <= 12 and not any(t.tag_ == "LOC" and t.text in self.gaz for t in span):
+            text = w.span(s, e)
+            if 2 <= len(text) <= 12 and not any(w.tag[k] == "LOC" and w.text[k] in self.gaz for k in range(s, e)):
                 out.append(Span(doc, s, e, label="ORG"))
         sp.add(doc, out)
         return doc
 
-    def _name_start(self, doc: Doc, org: Span) -> int:
+    def _name_start(self, w: sp.Words, org: Span) -> int:
         """LAC sometimes takes a verb into an organization (出台省政协): start at the name proper."""
         for i in range(org.start, org.end):
-            rest = doc[i : org.end].text
-            if doc[i].text in self.gaz or relative_org(rest, self.gaz) or doc[i].text in lexicon.RELATIVE_ORGS:
+            rest = w.span(i, org.end)
+            if w.text[i] in self.gaz or relative_org(rest, self.gaz) or w.text[i] in lexicon.RELATIVE_ORGS:
                 return i
         return org.start
 
@@ -88,7 +95,7 @@ class OrgTagger:
         """A body named by its kind, not by its name: 人民政协, 全国地方政协, 四级政协, 州市政协
         and 市县政协 (several levels at once), 社区党委 (any community's), 乡村学校."""
         text = span.text
-        head = lexicon.longest_suffix(text, lexicon.ORG_SUFFIXES + lexicon.BODIES)
+        head = lexicon.longest_suffix(text, _BODY_HEADS)
         modifier = text[: -len(head)] if head else text
         if modifier in lexicon.GENERIC_MODIFIERS or modifier in lexicon.CATEGORY_MODIFIERS:
             return True

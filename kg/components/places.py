@@ -23,7 +23,7 @@ def _choose(forms, home: str | None) -> gazetteer.Form:
     )
 
 
-def _accept(form: gazetteer.Form, doc: Doc, start: int, end: int, lac_locs, home) -> bool:
+def _accept(form: gazetteer.Form, w: sp.Words, start: int, end: int, lac_locs, home) -> bool:
     if form.kind != "stem":
         return True
     d = form.division
@@ -31,19 +31,17 @@ def _accept(form: gazetteer.Form, doc: Doc, start: int, end: int, lac_locs, home
     if d.level == gazetteer.PROVINCE:
         return True
     if d.level == gazetteer.PREFECTURE:
-        return d.code[:2] == home or (tagged_loc and _set_apart(doc, start, end))
+        return d.code[:2] == home or (tagged_loc and _set_apart(w, start, end))
     return tagged_loc and (home is None or d.code[:2] == home)
 
 
-def _set_apart(doc: Doc, start: int, end: int) -> bool:
+def _set_apart(w: sp.Words, start: int, end: int) -> bool:
     """A bare name of a far-away city stands between punctuation or before a name (北京、深圳);
     inside running words it is more often part of an idiom (长治久安)."""
-    def apart(tok):
-        return tok is None or tok.tag_ in ("w", "_SP", "LOC", "ORG", "nz", "p", "u", "c", "f")
+    def apart(i):
+        return i < 0 or i >= len(w) or w.tag[i] in ("w", "_SP", "LOC", "ORG", "nz", "p", "u", "c", "f")
 
-    before = doc[start - 1] if start > 0 else None
-    after = doc[end] if end < len(doc) else None
-    return apart(before) and apart(after)
+    return apart(start - 1) and apart(end)
 
 
 def _after_divisions(divisions, s: int, e: int) -> int:
@@ -74,16 +72,17 @@ class PlaceTagger:
         self.max_tokens = max_tokens
 
     def __call__(self, doc: Doc) -> Doc:
+        w = sp.words(doc)
         lac_locs = sp.lac_spans(doc, "LOC")
         found = []  # (start, end, forms)
-        for i, tok in enumerate(doc):
-            if tok.tag_ in sp.BREAK_TAGS or tok.tag_ == "PER":
+        for i, tag in enumerate(w.tag):
+            if tag in sp.BREAK_TAGS or tag == "PER":
                 continue
             text = ""
-            for j in range(i, min(len(doc), i + self.max_tokens)):
-                if doc[j].tag_ in sp.BREAK_TAGS or doc[j].tag_ == "PER":
+            for j in range(i, min(len(w), i + self.max_tokens)):
+                if w.tag[j] in sp.BREAK_TAGS or w.tag[j] == "PER":
                     break
-                text += doc[j].text
+                text += w.text[j]
                 if len(text) > self.gaz.max_len:
                     break
                 forms = self.gaz.lookup(text)
@@ -92,7 +91,7 @@ class PlaceTagger:
         home = doc.user_data.get("kg.home") or home_province(f for _, _, f in found)
         out = []
         for start, end, forms in found:
-            ok = [f for f in forms if _accept(f, doc, start, end, lac_locs, home)]
+            ok = [f for f in forms if _accept(f, w, start, end, lac_locs, home)]
             if not ok:
                 continue
             form = _choose(ok, home)
@@ -104,22 +103,20 @@ class PlaceTagger:
         for loc in lac_locs:
             if any(a <= loc.start and loc.end <= b for a, b in taken):
                 continue
-            if self._lac_place(loc, doc):
+            if self._lac_place(loc.text):
                 out.append(Span(doc, loc.start, loc.end, label="PLACE"))
         divisions = [d for d in out if d._.code]
         for s, e, head in sp.headed_phrases(doc, lexicon.SETTLEMENT_HEADS, verbs=False):
             s = _after_divisions(divisions, s, e)
-            last = doc[e - 1]
-            if last.text != head and last.tag_ not in ("LOC", "ORG"):
+            if w.text[e - 1] != head and w.tag[e - 1] not in ("LOC", "ORG"):
                 continue  # 村 in 农村 is no village
-            if e - s > 1 and any(t.tag_ in ("LOC", "ORG") for t in doc[s : e - 1]):
+            if e - s > 1 and any(w.tag[k] in ("LOC", "ORG") for k in range(s, e - 1)):
                 out.append(Span(doc, s, e, label="PLACE"))
         sp.add(doc, out)
         return doc
 
-    def _lac_place(self, loc: Span, doc: Doc) -> bool:
+    def _lac_place(self, text: str) -> bool:
         """LAC also calls slogans and brand modifiers LOC; keep what has a place's head or is a country."""
-        text = loc.text
         if text in lexicon.COUNTRIES:
             return True
         head = lexicon.longest_suffix(text, lexicon.PLACE_SUFFIXES)

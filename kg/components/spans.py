@@ -5,6 +5,8 @@ Components add candidates to doc.spans["kg"], a group that may overlap
 """
 from __future__ import annotations
 
+from itertools import accumulate
+
 from spacy.tokens import Doc, Span
 
 from ..lexicon import COUNTED, GENERIC_MODIFIERS, LEVEL_CHARS, longest_suffix
@@ -17,6 +19,51 @@ for _name, _default in (("canonical", None), ("titles", ()), ("code", None)):
 
 # Tags that cannot be inside a name.
 BREAK_TAGS = {"w", "p", "c", "u", "d", "r", "xc", "_SP", "TIME"}
+
+
+class Words:
+    """A doc's token texts and tags as plain lists.
+
+    The components read each token many times over; `doc[i]` builds a new
+    Token object on every read, which made them cost more than the tagger.
+    The tokenizer hands its lists over as they are (`Words(texts, tags)`,
+    tokens without spaces between them); any other doc is read once (`of_doc`).
+    """
+
+    __slots__ = ("text", "tag", "_full", "_start", "_end")
+
+    def __init__(self, texts: list[str], tags: list[str], full: str | None = None, starts: list[int] | None = None):
+        self.text, self.tag = texts, tags
+        self._full = "".join(texts) if full is None else full
+        self._start = [0, *accumulate(map(len, texts))][:-1] if starts is None else starts
+        self._end = [i + len(t) for i, t in zip(self._start, texts)]
+
+    @classmethod
+    def of_doc(cls, doc: Doc) -> "Words":
+        return cls([t.text for t in doc], [t.tag_ for t in doc], doc.text, [t.idx for t in doc])
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def span(self, start: int, end: int) -> str:
+        """The text of tokens start..end (Span.text, without its trailing space)."""
+        start, end = max(start, 0), min(end, len(self.text))
+        return self._full[self._start[start] : self._end[end - 1]] if end > start else ""
+
+
+WORDS = "kg.words"
+
+
+def words(doc: Doc) -> Words:
+    """The doc's Words, shared by the components (kg_entities drops them)."""
+    w = doc.user_data.get(WORDS)
+    if w is None or len(w) != len(doc):
+        w = doc.user_data[WORDS] = Words.of_doc(doc)
+    return w
+
+
+def forget_words(doc: Doc) -> None:
+    doc.user_data.pop(WORDS, None)
 
 
 def kg_spans(doc: Doc) -> list[Span]:
@@ -59,16 +106,17 @@ NO_START_TAGS = {"v", "vd", "ad", "f", "q", "a", "TIME"}
 
 def noun_runs(doc: Doc):
     """Maximal runs of tokens that could form one name, as (start, end) token indices."""
+    w = words(doc)
     start = None
-    for i, tok in enumerate(doc):
-        if tok.tag_ in NAME_TAGS and not tok.is_space:
+    for i, (text, tag) in enumerate(zip(w.text, w.tag)):
+        if tag in NAME_TAGS and not text.isspace():
             if start is None:
                 start = i
         elif start is not None:
             yield start, i
             start = None
     if start is not None:
-        yield start, len(doc)
+        yield start, len(w)
 
 
 def headed_phrases(
@@ -86,15 +134,17 @@ def headed_phrases(
     anew (大通县调研东西部协作项目 → 东西部协作项目). Words in `openers` may
     start a name whatever their tag (年产3000吨…项目).
     """
+    w = words(doc)
+    texts, tags = w.text, w.tag
     for rs, re_ in noun_runs(doc):
         s = rs
         while s < re_:
-            tok = doc[s]
-            if tok.text in openers:
+            text = texts[s]
+            if text in openers:
                 break
-            if tok.tag_ in NO_START_TAGS or tok.text in GENERIC_MODIFIERS:
+            if tags[s] in NO_START_TAGS or text in GENERIC_MODIFIERS:
                 s += 1
-            elif COUNTED.match(tok.text) or (tok.tag_ == "m" and s + 1 < re_ and doc[s + 1].tag_ == "q"):
+            elif COUNTED.match(text) or (tags[s] == "m" and s + 1 < re_ and tags[s + 1] == "q"):
                 if not counted_ok:
                     break
                 s += 1
@@ -102,21 +152,21 @@ def headed_phrases(
                 break
         else:
             continue
-        if COUNTED.match(doc[s].text) and not counted_ok:
+        if COUNTED.match(texts[s]) and not counted_ok:
             continue
         text = ""
         for k in range(s, re_):
-            if not verbs and doc[k].tag_ in ("v", "vd"):
+            if not verbs and tags[k] in ("v", "vd"):
                 s, text = k + 1, ""  # a verb ends what came before: 家住|向阳路居民区
                 continue
-            if predicates and k > s and doc[k].text in PREDICATES and doc[k - 1].tag_ in ("LOC", "ORG", "PER"):
+            if predicates and k > s and texts[k] in PREDICATES and tags[k - 1] in ("LOC", "ORG", "PER"):
                 s, text = k + 1, ""
                 continue
-            text += doc[k].text
+            text += texts[k]
             head = longest_suffix(text, suffixes)
             if head is None or len(text) <= len(head):
                 continue
-            if head in weak and len(doc[k].text) < 3 and doc[k].tag_ != "ORG" and doc[s].text not in LEVEL_CHARS:
+            if head in weak and len(texts[k]) < 3 and tags[k] != "ORG" and texts[s] not in LEVEL_CHARS:
                 continue  # 布局, 干部; but 省|生态|环境|厅 after a level is a department
             modifier = text[: -len(head)]
             if modifier in GENERIC_MODIFIERS or len(modifier) < 2:
