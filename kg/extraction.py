@@ -30,24 +30,30 @@ class Failure:
 
 def to_tagged(doc, article: Article) -> TaggedArticle:
     """Reduce a Doc to plain records so nothing downstream needs spaCy."""
-    sents = [Sentence(s.text, s.start_char, s.end_char) for s in doc.sents if not s.text.isspace()]
+    text = doc.text  # sliced by offsets: Span.text would build a Token per token
+    sents = []
+    for s in doc.sents:
+        a, b = s.start_char, s.end_char
+        if not text[a:b].isspace():
+            sents.append(Sentence(text[a:b], a, b))
     starts = [s.start for s in sents]
     mentions = []
     for span in doc.spans["kg"]:
         idx = _sentence_index(starts, span.start_char)
+        written = text[span.start_char : span.end_char]
         mentions.append(
             Mention(
-                text=span.text,
+                text=written,
                 label=span.label_,
                 start=span.start_char,
                 end=span.end_char,
                 sentence=idx,
-                canonical=span._.canonical or span.text,
+                canonical=span._.canonical or written,
                 titles=tuple(span._.titles),
                 code=span._.code,
             )
         )
-    dates = [(s.start_char, s.end_char, s.text) for s in doc.spans["lac"] if s.label_ == "TIME"]
+    dates = [(s.start_char, s.end_char, text[s.start_char : s.end_char]) for s in doc.spans["lac"] if s.label_ == "TIME"]
     for name in article.authors:
         mentions.append(Mention(name, "PERSON", -1, -1, -1, name))
     return TaggedArticle(article, sents, mentions, dates)
@@ -78,10 +84,16 @@ UNIT_CHARS = 24_000
 UNIT_PAGES = 64  # at most, so that runs served from the cache stream too
 
 
-def tag_batch(pages: list[Page]) -> list[TaggedPage]:
+def encode_batch(pages: list[Page]):
+    """The tagger's encoder run on the pages (the share of `tag_batch` that may run ahead in a thread)."""
+    return pipeline.nlp().tokenizer.encode([a.text for p in pages for a in p.articles])
+
+
+def tag_batch(pages: list[Page], encoded=None) -> list[TaggedPage]:
     """Tag several pages in one pass of the pipeline (the same tags as one page at a time)."""
-    texts = [a.text for p in pages for a in p.articles]
-    docs = iter(pipeline.parse(texts, batch_size=max(1, len(texts))))
+    if encoded is None:
+        encoded = encode_batch(pages)
+    docs = iter(pipeline.parse_encoded(encoded, batch_size=max(1, len(encoded.texts))))
     return [TaggedPage(p, [to_tagged(next(docs), a) for a in p.articles]) for p in pages]
 
 
@@ -127,7 +139,7 @@ def tag_pages(
             yield unit, pages
 
     try:
-        for unit, tagged in parallel.ordered_map(tag_batch, units(), jobs=jobs, dask=dask):
+        for unit, tagged in parallel.ordered_map(tag_batch, units(), jobs=jobs, dask=dask, ahead=encode_batch):
             fresh = iter(tagged)
             for item, key in unit:
                 if isinstance(item, Page):

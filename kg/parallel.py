@@ -58,16 +58,19 @@ def _worker_version() -> str:
     return pipeline_version()
 
 
-def ordered_map(fn: Callable, tasks: Iterable[tuple[T, list]], jobs: int = 1, dask=None) -> Iterator[tuple[T, list]]:
+def ordered_map(
+    fn: Callable, tasks: Iterable[tuple[T, list]], jobs: int = 1, dask=None, ahead: Callable | None = None
+) -> Iterator[tuple[T, list]]:
     """(tag, fn(work)) for each (tag, work), in input order; empty work is not sent anywhere.
 
     `jobs` > 1 runs fn in that many processes (0: one per usable core);
     `dask` is a scheduler address (tcp://host:port) or a distributed.Client.
+    `ahead` is a first stage of fn: in this process it runs one unit ahead in
+    a thread and fn(work, ahead(work)) finishes the unit.
     """
     with _executor(jobs, dask) as (submit, window):
-        if submit is None:  # in this process, one unit at a time
-            for tag, work in tasks:
-                yield tag, (fn(work) if work else [])
+        if submit is None:
+            yield from _here(fn, tasks, ahead)
             return
         pending: deque = deque()
         for tag, work in tasks:
@@ -76,6 +79,29 @@ def ordered_map(fn: Callable, tasks: Iterable[tuple[T, list]], jobs: int = 1, da
                 yield _settle(pending.popleft())
         while pending:
             yield _settle(pending.popleft())
+
+
+def _here(fn: Callable, tasks, ahead: Callable | None):
+    """In this process. With `ahead`, a thread runs it on the next unit while fn finishes this
+    one: the tagger's ONNX encoder releases the GIL, so it and the Python components share the cores."""
+    if ahead is None:
+        for tag, work in tasks:
+            yield tag, (fn(work) if work else [])
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1, thread_name_prefix="kg-ahead") as thread:
+        pending: deque = deque()
+        for tag, work in tasks:
+            pending.append((tag, work, thread.submit(ahead, work) if work else None))
+            if len(pending) > 1:
+                yield _finish(fn, *pending.popleft())
+        while pending:
+            yield _finish(fn, *pending.popleft())
+
+
+def _finish(fn: Callable, tag, work, first):
+    return tag, (fn(work, first.result()) if first is not None else [])
 
 
 def _settle(entry):

@@ -29,3 +29,9 @@ def parse(texts, batch_size: int = 64):
     """Docs for many texts, with the tagger batched across texts."""
     pipeline = nlp()
     return pipeline.pipe(pipeline.tokenizer.pipe(texts, batch_size=batch_size), batch_size=batch_size)
+
+
+def parse_encoded(encoded, batch_size: int = 64):
+    """Docs for texts whose LAC encoding is done (LACTokenizer.encode, maybe in another thread)."""
+    pipeline = nlp()
+    return pipeline.pipe(pipeline.tokenizer.docs(encoded), batch_size=batch_size)

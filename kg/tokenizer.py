@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 import spacy
 from spacy.tokens import Doc, Span
 
-from . import gazetteer, lexicon
+from . import gazetteer, lac, lexicon
 from .components.spans import WORDS, Words
-from .lac import get_tagger
 
 # LAC's entity tags and the span labels they get in doc.spans["lac"].
 LAC_ENTITY_TAGS = ("PER", "LOC", "ORG", "TIME")
@@ -100,9 +100,15 @@ def isolated(words) -> dict[str, tuple[tuple[str, str], ...]]:
     if todo:
         if len(_ISOLATED) > 500_000:
             _ISOLATED.clear()
-        for w, a in zip(todo, get_tagger().analyze(todo)):
+        for w, a in zip(todo, lac.get_tagger().analyze(todo)):
             _ISOLATED[w] = tuple(a)
     return {w: _ISOLATED[w] for w in words}
+
+
+class Encoded(NamedTuple):
+    texts: list[str]
+    plans: list[list[tuple[int, int]]]  # split_sentences of each text
+    sentences: lac.Encoded
 
 
 class LACTokenizer:
@@ -130,12 +136,21 @@ class LACTokenizer:
             yield from self._tag_batch(batch)
 
     def _tag_batch(self, texts: list[str]):
+        yield from self.docs(self.encode(texts))
+
+    def encode(self, texts: list[str]) -> "Encoded":
+        """The texts cut into sentences and run through LAC's encoder: the costly part of
+        tagging, which holds the GIL so little that it can run ahead in a thread."""
         plans = [split_sentences(t) for t in texts]
         to_tag = [t[s:e] for t, plan in zip(texts, plans) for s, e in plan if not t[s:e].isspace()]
-        raw = get_tagger().analyze(to_tag)
+        return Encoded(texts, plans, lac.get_tagger().encode(to_tag))
+
+    def docs(self, encoded: "Encoded"):
+        """One Doc per text of `encode`: decoded, repaired and cut at the lexicon."""
+        raw = lac.get_tagger().decode(encoded.sentences)
         alone = isolated({c for a in raw for w, t in a for c in self._openings(w, t)})
         analyses = iter([self._repair(a, alone) for a in raw])
-        for text, plan in zip(texts, plans):
+        for text, plan in zip(encoded.texts, encoded.plans):
             sents = []
             for s, e in plan:
                 chunk = text[s:e]
