@@ -58,17 +58,22 @@ def viterbi(emissions: np.ndarray, transitions: np.ndarray, lengths: np.ndarray 
     if lengths is None:
         lengths = np.full(B, T)
     trans_t = np.ascontiguousarray(transitions.T)  # [to, from]: reduce the last axis
-    offsets = np.arange(B * K).reshape(B, K) * K  # flat index of scores[b, to, 0]
+    offsets = (np.arange(B * K) * K).reshape(B, K)  # flat index of scores[b, to, 0]
     back = np.empty((max(T - 1, 0), B, K), dtype=np.intp)
     stay = np.arange(K)
     dp = emissions[:, 0].copy()
+    scores = np.empty((B, K, K), dtype=np.result_type(emissions, transitions))  # [B, to, from], reused
+    flat = scores.reshape(-1)
+    ended = np.searchsorted(lengths, np.arange(T), side="right")  # rows before ended[t] have ended by step t
     for t in range(1, T):
-        a = int(np.searchsorted(lengths, t, side="right"))  # rows before a have ended: they stay
+        a = ended[t]
         back[t - 1, :a] = stay
-        scores = dp[a:, None, :] + trans_t  # [B - a, to, from]
-        back[t - 1, a:] = bp = scores.argmax(axis=2)
+        np.add(dp[a:, None, :], trans_t, out=scores[a:])
+        bp = back[t - 1, a:]
+        np.argmax(scores[a:], axis=2, out=bp)
         # Gather the max by flat index: cheaper than .max() or take_along_axis.
-        dp[a:] = scores.take(bp + offsets[: B - a]) + emissions[a:, t]
+        dp[a:] = flat.take(bp + offsets[a:])
+        dp[a:] += emissions[a:, t]
     rows = np.arange(B)
     path = np.empty((B, T), dtype=np.intp)
     path[:, -1] = dp.argmax(axis=1)
