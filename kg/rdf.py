@@ -232,15 +232,26 @@ _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b
 _INTEGER = re.compile(r"^[+-]?\d+$")
 
 
-def _iri(term: URIRef, prefixes: list[tuple[str, str]]) -> str:
+_RDF_TYPE, _XSD_STRING, _XSD_INTEGER = str(RDF.type), str(XSD.string), str(XSD.integer)
+_IRI_ESCAPE = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+_STRING_ESCAPE = re.compile(r'[\x00-\x1f\x7f"\\]')
+
+
+def _iri(term: URIRef, prefixes: list[tuple[str, str]], used: set | None = None) -> str:
     s = str(term)
     for prefix, ns in prefixes:
         if s.startswith(ns) and _PN_LOCAL.match(s[len(ns):]):
+            if used is not None:
+                used.add(prefix)
             return f"{prefix}:{s[len(ns):]}"
-    return "<" + "".join(c if c > " " and c not in '<>"{}|^`\\' else "\\u%04X" % ord(c) for c in s) + ">"
+    if _IRI_ESCAPE.search(s):
+        s = "".join(c if c > " " and c not in '<>"{}|^`\\' else "\\u%04X" % ord(c) for c in s)
+    return "<" + s + ">"
 
 
 def _string(text: str) -> str:
+    if not _STRING_ESCAPE.search(text):
+        return '"' + text + '"'
     out = []
     for c in text:
         if c in _ESCAPES:
@@ -252,20 +263,21 @@ def _string(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def _term(term, prefixes) -> str:
+def _term(term, iri) -> str:
     if isinstance(term, URIRef):
-        return _iri(term, prefixes)
+        return iri(term)
     if isinstance(term, BNode):
         raise ValueError("canonical Turtle needs IRIs for every resource (found a blank node)")
     if isinstance(term, Literal):
         lex = str(term)
         if term.language:
             return f"{_string(lex)}@{term.language.lower()}"
-        if term.datatype is None or term.datatype == XSD.string:
+        datatype = str(term.datatype) if term.datatype is not None else None
+        if datatype is None or datatype == _XSD_STRING:
             return _string(lex)
-        if term.datatype == XSD.integer and _INTEGER.match(lex):
+        if datatype == _XSD_INTEGER and _INTEGER.match(lex):
             return lex
-        return f"{_string(lex)}^^{_iri(term.datatype, prefixes)}"
+        return f"{_string(lex)}^^{iri(term.datatype)}"
     raise TypeError(f"not an RDF term: {term!r}")
 
 
@@ -280,13 +292,23 @@ def turtle(graph: Graph) -> str:
     """Canonical Turtle: sorted prefixes, subjects, predicates (rdf:type first) and objects.
 
     Only IRIs and literals (no blank nodes), so the text depends on the triples alone.
+    Only the prefixes some IRI is written with are declared.
     """
-    used = {}
+    bound = {}
     for prefix, ns in graph.namespaces():
-        used[str(prefix)] = str(ns)
-    prefixes = sorted(((p, ns) for p, ns in used.items() if p), key=lambda x: x[0])
+        bound[str(prefix)] = str(ns)
+    prefixes = sorted(((p, ns) for p, ns in bound.items() if p), key=lambda x: x[0])
     # longest namespace first, so kgr: never shadows a longer one
     match_order = sorted(prefixes, key=lambda x: (-len(x[1]), x[0]))
+    used: set[str] = set()
+    written: dict = {}  # IRIs repeat (predicates, types, shared objects): each is shortened once
+
+    def iri(term) -> str:
+        text = written.get(term)
+        if text is None:
+            text = written[term] = _iri(term, match_order, used)
+        return text
+
     by_subject: dict = {}
     for s, p, o in graph:
         by_subject.setdefault(s, {}).setdefault(p, []).append(o)
@@ -294,17 +316,16 @@ def turtle(graph: Graph) -> str:
     for s in sorted(by_subject, key=_sort_key):
         if isinstance(s, BNode):
             raise ValueError("canonical Turtle needs IRIs for every resource (found a blank node)")
-        preds = sorted(by_subject[s], key=lambda p: (p != RDF.type, str(p)))
+        preds = sorted(by_subject[s], key=lambda p: (str(p) != _RDF_TYPE, str(p)))
         parts = []
         for p in preds:
-            objs = ", ".join(_term(o, match_order) for o in sorted(by_subject[s][p], key=_sort_key))
-            name = "a" if p == RDF.type else _iri(p, match_order)
+            objs = ", ".join(_term(o, iri) for o in sorted(by_subject[s][p], key=_sort_key))
+            name = "a" if str(p) == _RDF_TYPE else iri(p)
             parts.append(f"    {name} {objs}")
-        lines.append(_iri(s, match_order) + "\n" + " ;\n".join(parts) + " .")
+        lines.append(iri(s) + "\n" + " ;\n".join(parts) + " .")
         lines.append("")
     body = "\n".join(lines)
-    used = [(p, ns) for p, ns in prefixes if re.search(r"(?<![\w:<])%s:" % re.escape(p), body)]
-    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in used) + "\n" + body
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes if p in used) + "\n" + body
 
 
 def write_turtle(graph: Graph, path) -> None:
