@@ -121,6 +121,7 @@ def tag_pages(
 
     def units():
         unit, pages, chars = [], [], 0
+        limit = UNIT_CHARS // 4  # a small first unit: nothing else runs while it is encoded
         for item in read_pages(paths):
             key = None
             if cache is not None and isinstance(item, Page):
@@ -132,9 +133,9 @@ def tag_pages(
             if isinstance(item, Page):
                 pages.append(item)
                 chars += sum(len(a.text) for a in item.articles)
-            if chars >= UNIT_CHARS or len(unit) >= UNIT_PAGES:
+            if chars >= limit or len(unit) >= UNIT_PAGES:
                 yield unit, pages
-                unit, pages, chars = [], [], 0
+                unit, pages, chars, limit = [], [], 0, UNIT_CHARS
         if unit:
             yield unit, pages
 

@@ -193,8 +193,11 @@ class Encoded(NamedTuple):
 
 
 #: Intra-op threads of the shared tagger (None: one per usable core, at most 4).
-#: Pool workers set 1 before their first page: the pool already fills the cores.
-THREADS: int | None = None
+#: One: in a build the encoder runs in a thread beside the components, which
+#: keep another core busy (a second intra-op thread cost 15-25% in wall time
+#: and a third more CPU on 2 cores); pool workers fill the cores anyway. Dask
+#: workers set their own thread count.
+THREADS: int | None = 1
 
 
 @lru_cache(maxsize=1)
