@@ -198,11 +198,12 @@ def triples(target: int) -> dict:
     return {"triples": n, "synth_seconds": made, "write_seconds": written, "load_seconds": loaded, "mb": size / 2**20}
 
 
-def run_stage(name: str, corpus: Path, jobs: int = 1, n_triples: int = 0) -> dict:
+def run_stage(name: str, corpus: Path, jobs: int = 1, n_triples: int = 0, cores: int = 0) -> dict:
+    """One stage in a fresh process; `cores` > 0 pins it (and its workers) to that many cores."""
     work = Path(tempfile.mkdtemp(prefix=f"kg-bench-{name}-"))
     try:
         cmd = [sys.executable, __file__, "--stage", name, "--dir", str(corpus), "--jobs", str(jobs), "--work", str(work)]
-        cmd += ["--triples", str(n_triples)]
+        cmd += ["--triples", str(n_triples), "--cores", str(cores)]
         res = subprocess.run(cmd, capture_output=True, text=True)
         if res.returncode:
             raise SystemExit(f"stage {name} failed:\n{res.stderr[-3000:]}")
@@ -239,9 +240,12 @@ def main() -> None:
     ap.add_argument("--stage", help=argparse.SUPPRESS)
     ap.add_argument("--dir", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--work", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--cores", type=int, default=0, help=argparse.SUPPRESS)
     args = ap.parse_args()
 
     if args.stage:
+        if args.cores:
+            os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[: args.cores])
         out = stage(args.stage, args.dir, args.jobs, args.work, args.triples)
         out["peak_mb"] = _peak_mb()
         print(json.dumps(out))
@@ -285,7 +289,10 @@ def speed(corpus: Path, jobs: int, kind: str) -> None:
     base = row("bare LAC as shipped (`LAC().run`, one process)", run_stage("lac", corpus))
     row("kg.lac.Tagger (batched, vectorized Viterbi)", run_stage("tagger", corpus), base)
     row("`kg extract` (1 process)", run_stage("extract", corpus), base)
-    row(f"`kg extract --jobs {jobs}`", run_stage("extract", corpus, jobs), base)
+    one_core = run_stage("extract", corpus, cores=1)
+    row("`kg extract` (1 process held to 1 core)", one_core, base)
+    pooled = run_stage("extract", corpus, jobs)
+    row(f"`kg extract --jobs {jobs}`", pooled, base)
     cached = run_stage("build-cached", corpus)
     row("`kg build` (1 process, cache cold)", cached, base)
     row(f"`kg build --jobs {jobs} --no-cache`", run_stage("build", corpus, jobs), base)
@@ -298,6 +305,9 @@ def speed(corpus: Path, jobs: int, kind: str) -> None:
     print(f"\nwarm rebuild gives the same graph.ttl: {cached['warm_same']}")
     start = run_stage("pool-start", corpus, jobs)
     print(f"starting {jobs} worker processes (spawn, model loaded in each) takes {start['seconds']:.1f} s, inside the --jobs times")
+    rate = pooled["chars"] / max(pooled["seconds"] - start["seconds"], 1e-9)
+    per_core = one_core["chars"] / one_core["seconds"]
+    print(f"`kg extract --jobs {jobs}` without that start: {rate:,.0f} chars/s, {rate / per_core:.2f}× one process held to one core")
 
 
 def memory(small: Path, big: Path, grow: int) -> None:

