@@ -8,6 +8,10 @@ would read padding as text. We connect it to the GRUs' ``sequence_lens``
 sentences of any length share a batch. Batches are sentences of similar
 length (little padding), decoded by a Viterbi recursion over the whole batch
 in numpy. Output equals ``LAC().run(sentence)`` for every sentence.
+
+`encode` (the ONNX run, which releases the GIL) and `decode` (the Viterbi
+loop, which holds it) are apart so that encoding can run in a thread beside
+Python work (kg.parallel).
 """
 from __future__ import annotations
 
