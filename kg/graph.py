@@ -238,8 +238,13 @@ def graphml(g: nx.MultiDiGraph) -> str:
 
 
 def write_graphml(g: nx.MultiDiGraph, path) -> None:
+    _write(graphml_lines(g), path)
+
+
+def _write(chunks, path) -> None:
+    """Stream text pieces to `path` atomically, never holding the whole file."""
     with atomic_write(path) as fh:
-        fh.writelines(graphml_lines(g))
+        fh.writelines(chunks)
 
 
 def read_graphml(path) -> nx.MultiDiGraph:
@@ -285,8 +290,7 @@ def to_json(g: nx.MultiDiGraph) -> str:
 
 
 def write_json(g: nx.MultiDiGraph, path) -> None:
-    with atomic_write(path) as fh:
-        fh.writelines(json_chunks(g))
+    _write(json_chunks(g), path)
 
 
 def read_json(path) -> nx.MultiDiGraph:
