@@ -142,8 +142,13 @@ def test_ctrl_c_during_kg_build_keeps_the_previous_graph(tmp_path):
     out = tmp_path / "out"
     assert run_kg("build", SEEDS[3], "-o", out).returncode == 0
     before = _snapshot(out)
-    proc = subprocess.Popen(KG + ["build", *map(str, SEEDS), "-o", str(out)], stderr=subprocess.PIPE, text=True)
-    time.sleep(4)  # loading the model and tagging five pages takes longer than this
+    pages = tmp_path / "pages"  # 100 distinct pages: tagging them takes far longer than the wait below
+    pages.mkdir()
+    for i in range(100):
+        seed = SEEDS[i % len(SEEDS)]
+        (pages / f"p{i:03d}.txt").write_text(seed.read_text("utf-8") + f"\n第{i + 1}版\n", "utf-8")
+    proc = subprocess.Popen(KG + ["build", str(pages), "-o", str(out)], stderr=subprocess.PIPE, text=True)
+    time.sleep(4)  # the model is loaded and tagging is under way
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=120)
     assert proc.returncode != 0 and "Traceback" not in err
