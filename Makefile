@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test bench clean system
+.PHONY: demo test bench clean system train
 
 # A CJK font and headless Chromium (Debian packages), for the pictures and their tests.
 system:
@@ -26,6 +26,16 @@ test: $(STAMP) system
 bench: $(STAMP)
 	$(BIN)/python bench/msra.py
 	$(BIN)/python bench/end_to_end.py
+
+# The shipped entity model, from the annotated training set (train/README.md): texts
+# regenerated from the corpus, annotations compiled, `kg train` with kg/ner/config.cfg.
+train: $(STAMP)
+	$(BIN)/python scripts/annotate.py texts
+	$(BIN)/python scripts/annotate.py compile
+	rm -rf build/ner
+	$(BIN)/kg train train/gold train/texts -o build/ner
+	rm -rf kg/ner/model
+	cp -r build/ner/model kg/ner/model
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

@@ -1,6 +1,9 @@
-"""Entity-level P/R/F1 (exact span match) for PER/LOC/ORG on the MSRA NER test set.
+"""Entity-level P/R/F1 (exact span match) for PER/LOC/ORG on the MSRA NER test set or CLUENER2020 dev.
 
-usage: python bench/msra.py [--data MSRA_BIO] [--limit N]
+usage: python bench/msra.py [--set msra|cluener] [--data FILE] [--limit N] [--model DIR|rules]
+
+CLUENER's labels are mapped to the three: name → PER; address, scene → LOC;
+company, government, organization → ORG (book, game, movie, position left out).
 
 Systems: (a) bare LAC, the PER/LOC/ORG words of kg.lac.Tagger; (b) the full kg
 pipeline, kg.nlp(), with OFFICIAL/PERSON→PER, PLACE→LOC, ORG→ORG (PROJECT and
@@ -20,6 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 DATA = ROOT.parent / "shared/data/ner_bench/msra_test_bio.txt"
+CLUENER = ROOT.parent / "shared/data/ner_bench/cluener_dev.jsonl"
+CLUENER_LABELS = {"name": "PER", "address": "LOC", "scene": "LOC", "company": "ORG", "government": "ORG",
+                  "organization": "ORG"}
 TYPES = ("PER", "LOC", "ORG")
 KG_LABELS = {"OFFICIAL": "PER", "PERSON": "PER", "PLACE": "LOC", "ORG": "ORG"}
 
@@ -49,6 +55,21 @@ def read_bio(path: Path) -> list[tuple[str, Spans]]:
         elif chars:
             out.append(("".join(chars), bio_spans(tags)))
             chars, tags = [], []
+    return out
+
+
+def read_cluener(path: Path) -> list[tuple[str, Spans]]:
+    import json
+
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        spans = set()
+        for label, mentions in item["label"].items():
+            if label in CLUENER_LABELS:
+                for places in mentions.values():
+                    spans.update((s, e + 1, CLUENER_LABELS[label]) for s, e in places)
+        out.append((item["text"], spans))
     return out
 
 
@@ -120,11 +141,22 @@ def report(name: str, gold: list[Spans], pred: list[Spans], seconds: float, char
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--data", type=Path, default=DATA, help=f"BIO file (default {DATA})")
+    ap.add_argument("--set", dest="which", choices=["msra", "cluener"], default="msra")
+    ap.add_argument("--data", type=Path, default=None, help=f"the set's file (default {DATA} or {CLUENER})")
     ap.add_argument("--limit", type=int, default=None, help="first N sentences only")
+    ap.add_argument("--model", default=None, help="the kg pipeline's recognizer: a model folder, or rules")
     args = ap.parse_args()
+    if args.model:
+        from kg import pipeline
 
-    data = read_bio(args.data)[: args.limit]
+        pipeline.use_model(args.model)
+
+    if args.which == "cluener":
+        args.data = args.data or CLUENER
+        data = read_cluener(args.data)[: args.limit]
+    else:
+        args.data = args.data or DATA
+        data = read_bio(args.data)[: args.limit]
     texts, gold = [t for t, _ in data], [g for _, g in data]
     chars = sum(map(len, texts))
     print(f"{args.data}: {len(texts)} sentences, {chars} chars, "

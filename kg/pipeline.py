@@ -1,7 +1,16 @@
-"""The spaCy pipeline: LAC tokenizer, then the entity components in a fixed order."""
+"""The spaCy pipeline: LAC tokenizer, the rule components, and the trained recognizer where there is one.
+
+    tokenizer → kg_places → kg_orgs → kg_projects → kg_officials → kg_entities   (rules)
+              → kg_features → ner → kg_merge                                    (with a model)
+
+The shipped model lives in kg/ner/model (made by `make train`); `use_model`
+selects another (`kg … --model DIR`) or none ("rules").
+"""
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -9,13 +18,81 @@ from spacy.language import Language
 from . import components  # noqa: F401  (registers the factories)
 from . import tokenizer  # noqa: F401  (registers the tokenizer)
 
-COMPONENTS = ("kg_places", "kg_orgs", "kg_projects", "kg_officials", "kg_entities")
+RULES = ("kg_places", "kg_orgs", "kg_projects", "kg_officials", "kg_entities")
+SHIPPED = Path(__file__).resolve().parent / "ner" / "model"
+ENV = "KG_MODEL"  # worker processes inherit the choice through the environment
+MERGE_ENV = "KG_MERGE"  # "fill=0,nested=1": kg_merge's settings, for ablations
 
 
-def build() -> Language:
+class ModelError(Exception):
+    """A --model folder that does not hold a trained kg recognizer."""
+
+
+def model_path() -> Path | str | None:
+    """The recognizer in use: $KG_MODEL ("rules" for none, "lac" for LAC's own entities),
+    else the shipped one if present."""
+    chosen = os.environ.get(ENV)
+    if chosen == "rules":
+        return None
+    if chosen == "lac":
+        return "lac"
+    if chosen:
+        return Path(chosen)
+    return SHIPPED if (SHIPPED / "meta.json").exists() else None
+
+
+def use_model(path, **merge) -> None:
+    """Select the recognizer for this process and its workers: a model folder, "rules"
+    (the rules alone) or "lac" (LAC's entities alone, for comparison); `merge` sets
+    kg_merge's options (fill, nested)."""
+    if merge:
+        os.environ[MERGE_ENV] = ",".join(f"{k}={int(bool(v))}" for k, v in sorted(merge.items()))
+    if path is not None and str(path) not in ("rules", "lac"):
+        p = Path(path)
+        if not (p / "ner").is_dir() and (p / "model" / "ner").is_dir():
+            p = p / "model"  # the folder `kg train -o` wrote
+        if not (p / "ner").is_dir() or not (p / "meta.json").exists():
+            raise ModelError(f"{path}: not a trained model (no ner/ and meta.json inside)")
+        path = str(p.resolve())
+    if path is None:
+        os.environ.pop(ENV, None)
+    else:
+        os.environ[ENV] = str(path)
+    nlp.cache_clear()
+    feature_pipeline.cache_clear()
+
+
+def _blank() -> Language:
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.LACTokenizer.v1"}}})
-    for name in COMPONENTS:
+    for name in RULES:
         nlp.add_pipe(name)
+    nlp.add_pipe("kg_features")
+    return nlp
+
+
+def _merge_options() -> dict:
+    out = {}
+    for part in filter(None, os.environ.get(MERGE_ENV, "").split(",")):
+        key, _, value = part.partition("=")
+        out[key.strip()] = value.strip() not in ("0", "false", "")
+    return out
+
+
+def build(model: Path | None | str = "default") -> Language:
+    """The pipeline with `model` (a folder; None: rules only; "lac": LAC's entities; "default": `model_path()`)."""
+    if model == "default":
+        model = model_path()
+    if model == "lac":
+        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.LACTokenizer.v1"}}})
+        nlp.add_pipe("kg_lac_entities")
+        return nlp
+    nlp = _blank()
+    if model is None:
+        nlp.remove_pipe("kg_features")
+        return nlp
+    trained = spacy.load(model)
+    nlp.add_pipe("ner", source=trained)
+    nlp.add_pipe("kg_merge", config=_merge_options())
     return nlp
 
 
@@ -23,6 +100,12 @@ def build() -> Language:
 def nlp() -> Language:
     """The shared pipeline (the model is loaded once per process)."""
     return build()
+
+
+@lru_cache(maxsize=1)
+def feature_pipeline() -> Language:
+    """What the recognizer reads: tokens, LAC tags and the rules' entities as features (for training)."""
+    return _blank()
 
 
 def parse(texts, batch_size: int = 64):

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 import spacy
+from spacy import attrs
 from spacy.tokens import Doc, Span
 
 from . import gazetteer, lac, lexicon
@@ -225,6 +226,11 @@ class LACTokenizer:
 @spacy.registry.tokenizers("kg.LACTokenizer.v1")
 def create_lac_tokenizer():
     def make(nlp):
+        # A Chinese word's first and last characters carry what spaCy's default
+        # prefix (1 char) and suffix (3 chars, most of a word) would blur: the
+        # surname, and the head (局 县 厂 项目's 目) that the recognizer reads.
+        nlp.vocab.lex_attr_getters[attrs.PREFIX] = lambda s: s[:1]
+        nlp.vocab.lex_attr_getters[attrs.SUFFIX] = lambda s: s[-1:]
         return LACTokenizer(nlp.vocab)
 
     return make

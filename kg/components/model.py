@@ -1,0 +1,130 @@
+"""The trained recognizer beside the rules: the rules' entities as its features, its entities merged back.
+
+`kg_features` runs after the rules have settled: it writes each token's
+place in a rule entity into `token.morph` (Kg=B_PLACE), a feature the
+recognizer's embedding reads, then clears doc.ents so the recognizer is not
+bound by them (spaCy's ner keeps preset entities). `kg_merge` runs after the
+recognizer: its entities become doc.ents, and the rules give them what the
+model does not learn: titles, division codes, canonical names, and the
+nested divisions and parent bodies of doc.spans["kg"].
+"""
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from .. import gazetteer, lexicon
+from . import spans as sp
+from .officials import title_before
+
+RULES = "kg.rules"  # doc.user_data: the rules' flat entities, (start, end, label)
+
+
+class Features:
+    def __call__(self, doc: Doc) -> Doc:
+        ents = [(e.start, e.end, e.label_) for e in doc.ents]
+        morphs = ["Kg=O"] * len(doc)  # every token set: an unset morph hashes apart from an empty one
+        for s, e, label in ents:
+            morphs[s] = f"Kg=B_{label}"
+            for i in range(s + 1, e):
+                morphs[i] = f"Kg=I_{label}"
+        for tok, m in zip(doc, morphs):
+            tok.set_morph(m)
+        doc.user_data[RULES] = ents
+        doc.set_ents([], default="missing")  # unset, as in training: spaCy's ner treats a preset O as given
+        return doc
+
+
+@Language.factory("kg_features", assigns=["token.morph", "doc.ents"], default_config={})
+def make_features(nlp: Language, name: str):
+    return Features()
+
+
+class Merge:
+    """doc.ents from the recognizer; `fill` adds rule entities where the recognizer found nothing."""
+
+    def __init__(self, fill: bool, nested: bool):
+        self.fill = fill
+        self.nested = nested
+        self.gaz = gazetteer.load()
+
+    def __call__(self, doc: Doc) -> Doc:
+        rules = sp.kg_spans(doc)
+        by_tokens = {(s.start, s.end): s for s in rules}
+        kept: list[Span] = []
+        for ent in doc.ents:
+            kept.append(self._dress(doc, ent, by_tokens.get((ent.start, ent.end))))
+        flat = list(kept)
+        if self.fill:
+            settled = {(s, e) for s, e, _ in doc.user_data.get(RULES, ())}
+            taken = bytearray(len(doc))
+            for ent in kept:
+                taken[ent.start : ent.end] = b"\x01" * (ent.end - ent.start)
+            for s in rules:
+                if (s.start, s.end) in settled and not any(taken[s.start : s.end]):
+                    flat.append(s)
+                    kept.append(s)
+        if self.nested:
+            for s in rules:
+                if s.label_ in ("PLACE", "ORG") and any(
+                    o.start <= s.start and s.end <= o.end and (o.start, o.end) != (s.start, s.end) for o in flat
+                ):
+                    kept.append(s)
+        sp.replace(doc, kept)
+        doc.ents = filter_spans(flat)
+        doc.user_data.pop(RULES, None)
+        sp.forget_words(doc)
+        return doc
+
+    def _dress(self, doc: Doc, ent: Span, rule: Span | None) -> Span:
+        start, end, label = ent.start, ent.end, ent.label_
+        if label in ("OFFICIAL", "PERSON") and end - start > 1 and doc[end - 1].text in lexicon.RANKS:
+            end -= 1  # 委员长 after a name is its title, not part of it
+            rule = None
+        span = Span(doc, start, end, label=label)
+        if rule is not None and rule.label_ == ent.label_ or (
+            rule is not None and {rule.label_, ent.label_} <= {"OFFICIAL", "PERSON"}
+        ):
+            span._.titles = rule._.titles
+            span._.code = rule._.code
+            span._.canonical = rule._.canonical
+        if span.label_ in ("OFFICIAL", "PERSON") and not span._.titles:
+            span._.titles = tuple(title_before(sp.words(doc), span.start))
+            if end < ent.end:
+                span._.titles += (doc[end].text,)
+            if span._.titles and span.label_ == "PERSON":
+                span.label_ = "OFFICIAL"  # a post written next to the name makes an official
+        if span.label_ == "PLACE" and span._.code is None:
+            forms = self.gaz.lookup(span.text)
+            if forms and len({f.division.code for f in forms}) == 1:
+                span._.code = forms[0].division.code
+                span._.canonical = forms[0].division.name
+        return span
+
+
+@Language.factory(
+    "kg_merge",
+    assigns=["doc.ents", "doc.spans"],
+    default_config={"fill": True, "nested": True},
+)
+def make_merge(nlp: Language, name: str, fill: bool, nested: bool):
+    return Merge(fill, nested)
+
+
+class LACEntities:
+    """LAC's own PER/LOC/ORG words as the entities: the bare tagger, the baseline of the ablations."""
+
+    LABELS = {"PER": "PERSON", "LOC": "PLACE", "ORG": "ORG"}
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = [Span(doc, s.start, s.end, label=self.LABELS[s.label_]) for s in sp.lac_spans(doc) if s.label_ in self.LABELS]
+        sp.replace(doc, spans)
+        doc.ents = filter_spans(spans)
+        sp.forget_words(doc)
+        return doc
+
+
+@Language.factory("kg_lac_entities", assigns=["doc.ents", "doc.spans"], default_config={})
+def make_lac_entities(nlp: Language, name: str):
+    return LACEntities()
