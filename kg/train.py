@@ -131,6 +131,7 @@ def train(
     """
     from spacy.cli.train import train as spacy_train
 
+    check_overrides(config, overrides or {})
     items = list(annotation.load(gold_dir, text_dir))
     conv = convert(items)
     log(
@@ -157,6 +158,17 @@ def train(
         best.rename(final)
     trim_strings(final)
     return final
+
+
+def check_overrides(config: Path, overrides: dict) -> None:
+    """A dotted setting the config does not have is a typo: spaCy would add it and ignore it."""
+    cfg = spacy.util.load_config(config, interpolate=False)
+    for key in overrides:
+        node = cfg
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                raise ValueError(f"{config}: no setting {key} (--{key})")
+            node = node[part]
 
 
 def trim_strings(model: Path) -> None:

@@ -49,24 +49,41 @@ def test_training_items_keep_their_id_origin_and_stay_apart_from_the_measuring_s
                 assert ev not in measuring, (p.name, ev)
 
 
-def test_kg_train_on_annotated_seed_pages_makes_a_model_that_loads_and_tags(tmp_path):
-    out = tmp_path / "model"
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    """`kg train` on the annotated seed pages, a few steps (the issue's small real set)."""
+    out = tmp_path_factory.mktemp("trained") / "model"
     res = run_kg("train", GOLD, ROOT / "seeds", "-o", out, "--training.max_steps", "60", "--training.eval_frequency", "30")
     assert res.returncode == 0, res.stderr[-2000:]
-    assert (out / "model" / "meta.json").exists()
     assert "mentions on token boundaries" in res.stderr
-    strings = json.loads((out / "model" / "vocab" / "strings.json").read_text("utf-8"))
-    assert set(strings) <= {"OFFICIAL", "PERSON", "ORG", "PLACE", "PROJECT"}  # no words of the training text
+    return out
 
+
+def test_kg_train_makes_a_model_that_loads_and_keeps_no_training_words(trained):
     import spacy
 
     import kg.pipeline  # noqa: F401  (registers the tokenizer)
 
-    trained = spacy.load(out / "model")
-    assert trained.pipe_names == ["ner"]
-    assert set(trained.get_pipe("ner").labels) == {"OFFICIAL", "PERSON", "ORG", "PLACE", "PROJECT"}
+    assert (trained / "model" / "meta.json").exists()
+    strings = json.loads((trained / "model" / "vocab" / "strings.json").read_text("utf-8"))
+    assert set(strings) <= {"OFFICIAL", "PERSON", "ORG", "PLACE", "PROJECT"}
+    model = spacy.load(trained / "model")
+    assert model.pipe_names == ["ner"]
+    assert set(model.get_pipe("ner").labels) == {"OFFICIAL", "PERSON", "ORG", "PLACE", "PROJECT"}
+
+
+def test_the_trained_model_runs_in_the_pipeline_and_in_kg_extract(trained, tmp_path):
+    from kg import pipeline
+
+    nlp = pipeline.build(trained / "model")
+    assert nlp.pipe_names[-3:] == ["kg_features", "ner", "kg_merge"]
+    doc = nlp("省委书记、省人大常委会主任陈刚赴果洛藏族自治州调研。")
+    assert all(e.label_ in ("OFFICIAL", "PERSON", "ORG", "PLACE", "PROJECT") for e in doc.ents)
+    # the rules' entities are the model's features, on every token
+    assert all(t.morph.get("Kg") for t in doc)
+    assert doc[0].text == "省委" and doc[0].morph.get("Kg") == ["B_ORG"]
     jsonl = tmp_path / "x.jsonl"
-    res = run_kg("extract", SEEDS[3], "-o", jsonl, "--model", out)
+    res = run_kg("extract", SEEDS[3], "-o", jsonl, "--model", trained)
     assert res.returncode == 0, res.stderr
     rec = json.loads(jsonl.read_text("utf-8"))
     assert rec["entities"], rec
@@ -91,28 +108,9 @@ def test_a_folder_without_a_model_is_refused_by_name(tmp_path):
     assert "not a trained model" in res.stderr and "Traceback" not in res.stderr
 
 
-def test_the_shipped_model_is_in_the_pipeline_and_tags_a_real_sentence(nlp):
-    from kg.pipeline import SHIPPED
-
-    assert (SHIPPED / "meta.json").exists()
-    size = sum(p.stat().st_size for p in SHIPPED.rglob("*") if p.is_file())
-    assert size < 50 * 2**20
-    assert "ner" in nlp.pipe_names and nlp.pipe_names[-1] == "kg_merge"
-    doc = nlp("国务院总理李强在黑龙江省哈尔滨市考察，实地察看哈尔滨新区和中国一重集团有限公司。")
-    ents = {(e.text, e.label_) for e in doc.ents}
-    assert ("李强", "OFFICIAL") in ents
-    assert ("国务院", "ORG") in ents
-    assert {("黑龙江省", "PLACE"), ("哈尔滨市", "PLACE")} <= ents
-    official = next(e for e in doc.ents if e.text == "李强")
-    assert official._.titles == ("国务院总理",)
-    place = next(e for e in doc.ents if e.text == "哈尔滨市")
-    assert place._.code == "230100"
-
-
-@pytest.mark.parametrize("model", ["rules"])
-def test_rules_alone_remain_selectable(tmp_path, model):
+def test_rules_alone_remain_selectable(tmp_path):
     jsonl = tmp_path / "x.jsonl"
-    res = run_kg("extract", SEEDS[3], "-o", jsonl, "--model", model)
+    res = run_kg("extract", SEEDS[3], "-o", jsonl, "--model", "rules")
     assert res.returncode == 0, res.stderr
     rec = json.loads(jsonl.read_text("utf-8"))
     assert any(e["type"] == "Official" for e in rec["entities"])
