@@ -28,7 +28,7 @@ _VERSION_LEN = 16  # hex digits of the version in folder names
 
 def pipeline_version() -> str:
     """The version of the running pipeline: the package's (see `package_version`), and the
-    files of a --model chosen in its place (kg.pipeline.model_path), with KG_MERGE."""
+    files of a --model chosen in its place ($KG_MODEL), with $KG_MERGE."""
     import os
 
     from . import pipeline

@@ -323,7 +323,6 @@ def train(ctx, gold_dir, text_dir, output, config_path):
     from spacy.cli._util import parse_config_overrides
 
     from . import train as t
-    from .errors import InputError
 
     try:
         overrides = parse_config_overrides(list(ctx.args))
@@ -333,8 +332,6 @@ def train(ctx, gold_dir, text_dir, output, config_path):
         try:
             path = t.train(gold_dir, text_dir, output, overrides=overrides, config=config_path or t.CONFIG,
                            log=lambda m: click.echo(m, err=True))
-        except InputError:
-            raise
         except Exception as e:  # spaCy's config errors name the setting
             if type(e).__name__ != "ConfigValidationError":
                 raise

@@ -41,12 +41,9 @@ def model_path() -> Path | str | None:
     return SHIPPED if (SHIPPED / "meta.json").exists() else None
 
 
-def use_model(path, **merge) -> None:
+def use_model(path) -> None:
     """Select the recognizer for this process and its workers: a model folder, "rules"
-    (the rules alone) or "lac" (LAC's entities alone, for comparison); `merge` sets
-    kg_merge's options (fill, nested)."""
-    if merge:
-        os.environ[MERGE_ENV] = ",".join(f"{k}={int(bool(v))}" for k, v in sorted(merge.items()))
+    (the rules alone) or "lac" (LAC's entities alone, for comparison)."""
     if path is not None and str(path) not in ("rules", "lac"):
         p = Path(path)
         if not (p / "ner").is_dir() and (p / "model" / "ner").is_dir():
@@ -62,8 +59,13 @@ def use_model(path, **merge) -> None:
     feature_pipeline.cache_clear()
 
 
-def _blank() -> Language:
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.LACTokenizer.v1"}}})
+def _tokenized() -> Language:
+    return spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.LACTokenizer.v1"}}})
+
+
+def _with_features() -> Language:
+    """Tokenizer, rules, and the rules' entities as the recognizer's features."""
+    nlp = _tokenized()
     for name in RULES:
         nlp.add_pipe(name)
     nlp.add_pipe("kg_features")
@@ -83,13 +85,15 @@ def build(model: Path | None | str = "default") -> Language:
     if model == "default":
         model = model_path()
     if model == "lac":
-        nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.LACTokenizer.v1"}}})
+        nlp = _tokenized()
         nlp.add_pipe("kg_lac_entities")
         return nlp
-    nlp = _blank()
     if model is None:
-        nlp.remove_pipe("kg_features")
+        nlp = _tokenized()
+        for name in RULES:
+            nlp.add_pipe(name)
         return nlp
+    nlp = _with_features()
     trained = spacy.load(model)
     nlp.add_pipe("ner", source=trained)
     nlp.add_pipe("kg_merge", config=_merge_options())
@@ -105,7 +109,7 @@ def nlp() -> Language:
 @lru_cache(maxsize=1)
 def feature_pipeline() -> Language:
     """What the recognizer reads: tokens, LAC tags and the rules' entities as features (for training)."""
-    return _blank()
+    return _with_features()
 
 
 def parse(texts, batch_size: int = 64):

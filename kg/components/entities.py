@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import filter_spans
 
 from .. import lexicon
 from . import spans as sp
@@ -49,9 +48,7 @@ class EntitySettler:
             if s.label_ == "PROJECT" and any(o.label_ == "PROJECT" and o.start == s.start for o in inside):
                 continue  # the head of a longer project name (…服务基地 in …服务基地配套…项目)
             kept.append(s)
-        sp.replace(doc, kept)
-        doc.ents = filter_spans(kept)
-        sp.forget_words(doc)
+        sp.settle(doc, kept, kept)
         return doc
 
 

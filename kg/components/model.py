@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from .. import gazetteer, lexicon
 from . import spans as sp
@@ -71,10 +70,8 @@ class Merge:
                     o.start <= s.start and s.end <= o.end and (o.start, o.end) != (s.start, s.end) for o in flat
                 ):
                     kept.append(s)
-        sp.replace(doc, kept)
-        doc.ents = filter_spans(flat)
         doc.user_data.pop(RULES, None)
-        sp.forget_words(doc)
+        sp.settle(doc, kept, flat)
         return doc
 
     def _dress(self, doc: Doc, ent: Span, rule: Span | None) -> Span:
@@ -119,9 +116,7 @@ class LACEntities:
 
     def __call__(self, doc: Doc) -> Doc:
         spans = [Span(doc, s.start, s.end, label=self.LABELS[s.label_]) for s in sp.lac_spans(doc) if s.label_ in self.LABELS]
-        sp.replace(doc, spans)
-        doc.ents = filter_spans(spans)
-        sp.forget_words(doc)
+        sp.settle(doc, spans, spans)
         return doc
 
 

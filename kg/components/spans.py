@@ -85,6 +85,15 @@ def replace(doc: Doc, spans) -> None:
     doc.spans[GROUP] = sorted(spans, key=lambda s: (s.start, -s.end))
 
 
+def settle(doc: Doc, kept, flat) -> None:
+    """The component's last step: `kept` (nested too) in the group, `flat` as doc.ents, the shared Words dropped."""
+    from spacy.util import filter_spans
+
+    replace(doc, kept)
+    doc.ents = filter_spans(flat)
+    forget_words(doc)
+
+
 def lac_spans(doc: Doc, label: str | None = None) -> list[Span]:
     spans = list(doc.spans["lac"]) if "lac" in doc.spans else []
     return [s for s in spans if label is None or s.label_ == label]
