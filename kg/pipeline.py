@@ -76,7 +76,8 @@ def _merge_options() -> dict:
     out = {}
     for part in filter(None, os.environ.get(MERGE_ENV, "").split(",")):
         key, _, value = part.partition("=")
-        out[key.strip()] = value.strip() not in ("0", "false", "")
+        key, value = key.strip(), value.strip()
+        out[key] = value if key == "prefer" else value not in ("0", "false", "")
     return out
 
 

@@ -114,3 +114,26 @@ def test_rules_alone_remain_selectable(tmp_path):
     assert res.returncode == 0, res.stderr
     rec = json.loads(jsonl.read_text("utf-8"))
     assert any(e["type"] == "Official" for e in rec["entities"])
+
+
+def test_a_preferred_rule_entity_replaces_the_pieces_the_recognizer_cut_it_into():
+    from spacy.tokens import Doc, Span
+
+    from kg import pipeline
+    from kg.components.model import RULES, Merge
+
+    name = "年产十万吨绿色硅材料产业园项目"
+    nlp = pipeline._with_features()
+    doc = nlp(f"副省长走访了{name}。")
+    rule = [(s, e) for s, e, label in doc.user_data[RULES] if label == "PROJECT"]
+    assert [doc[s:e].text for s, e in rule] == [name]
+    (s, e), = rule
+    assert e - s >= 3
+    doc.set_ents([Span(doc, s, s + 2, label="ORG"), Span(doc, s + 2, e, label="PROJECT")], default="missing")
+    copy = Doc(doc.vocab).from_bytes(doc.to_bytes())  # the same cut, for the merge without a preference
+    copy.user_data[RULES] = list(doc.user_data[RULES])
+
+    plain = Merge(fill=False, nested=False)(copy)
+    assert name not in [x.text for x in plain.ents]
+    preferred = Merge(fill=False, nested=False, prefer="PROJECT+OFFICIAL")(doc)
+    assert [(x.text, x.label_) for x in preferred.ents] == [(name, "PROJECT")]

@@ -41,18 +41,38 @@ def make_features(nlp: Language, name: str):
 
 
 class Merge:
-    """doc.ents from the recognizer; `fill` adds rule entities where the recognizer found nothing."""
+    """doc.ents from the recognizer; `fill` adds rule entities where the recognizer found nothing.
 
-    def __init__(self, fill: bool, nested: bool):
+    `prefer` names labels ("PROJECT+OFFICIAL") whose rule entities replace the
+    recognizer's entities inside them: long names built by grammar (…产业园项目,
+    a title before a name) that the recognizer tends to cut in pieces.
+    """
+
+    def __init__(self, fill: bool, nested: bool, prefer: str = ""):
         self.fill = fill
         self.nested = nested
+        self.prefer = frozenset(filter(None, prefer.upper().split("+")))
         self.gaz = gazetteer.load()
+
+    def _preferred(self, doc: Doc, by_tokens: dict) -> list[Span]:
+        """The recognizer's entities, with preferred rule entities in place of those they contain."""
+        ents = list(doc.ents)
+        if not self.prefer:
+            return ents
+        for s, e, label in doc.user_data.get(RULES, ()):
+            if label not in self.prefer:
+                continue
+            inside = [x for x in ents if x.start < e and s < x.end]
+            if inside and all(s <= x.start and x.end <= e for x in inside) and (s, e) not in {(x.start, x.end) for x in inside}:
+                ents = [x for x in ents if x not in inside]
+                ents.append(by_tokens.get((s, e)) or Span(doc, s, e, label=label))
+        return sorted(ents, key=lambda x: x.start)
 
     def __call__(self, doc: Doc) -> Doc:
         rules = sp.kg_spans(doc)
         by_tokens = {(s.start, s.end): s for s in rules}
         kept: list[Span] = []
-        for ent in doc.ents:
+        for ent in self._preferred(doc, by_tokens):
             kept.append(self._dress(doc, ent, by_tokens.get((ent.start, ent.end))))
         flat = list(kept)
         if self.fill:
@@ -103,10 +123,10 @@ class Merge:
 @Language.factory(
     "kg_merge",
     assigns=["doc.ents", "doc.spans"],
-    default_config={"fill": True, "nested": True},
+    default_config={"fill": True, "nested": True, "prefer": ""},
 )
-def make_merge(nlp: Language, name: str, fill: bool, nested: bool):
-    return Merge(fill, nested)
+def make_merge(nlp: Language, name: str, fill: bool, nested: bool, prefer: str):
+    return Merge(fill, nested, prefer)
 
 
 class LACEntities:
