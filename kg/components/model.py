@@ -56,7 +56,8 @@ class Merge:
 
     def _preferred(self, doc: Doc, by_tokens: dict) -> list[Span]:
         """The recognizer's entities, with preferred rule entities in place of those they contain."""
-        ents = list(doc.ents)
+        # one character is an abbreviation inside a compound (中俄, 在京), never a name the guideline counts
+        ents = [x for x in doc.ents if len(x.text) > 1]
         if not self.prefer:
             return ents
         for s, e, label in doc.user_data.get(RULES, ()):
@@ -123,7 +124,7 @@ class Merge:
 @Language.factory(
     "kg_merge",
     assigns=["doc.ents", "doc.spans"],
-    default_config={"fill": True, "nested": True, "prefer": ""},
+    default_config={"fill": True, "nested": True, "prefer": "PROJECT+OFFICIAL"},
 )
 def make_merge(nlp: Language, name: str, fill: bool, nested: bool, prefer: str):
     return Merge(fill, nested, prefer)
