@@ -157,6 +157,7 @@ def train(
             shutil.rmtree(final)
         best.rename(final)
     trim_strings(final)
+    forget_paths(final)
     return final
 
 
@@ -169,6 +170,14 @@ def check_overrides(config: Path, overrides: dict) -> None:
             if not isinstance(node, dict) or part not in node:
                 raise ValueError(f"{config}: no setting {key} (--{key})")
             node = node[part]
+
+
+def forget_paths(model: Path) -> None:
+    """The saved config names the run's temporary corpus files; null them so that two runs give the same bytes."""
+    cfg = spacy.util.load_config(model / "config.cfg", interpolate=False)
+    cfg["paths"]["train"] = None
+    cfg["paths"]["dev"] = None
+    cfg.to_disk(model / "config.cfg")
 
 
 def trim_strings(model: Path) -> None:
