@@ -21,7 +21,7 @@ from . import tokenizer  # noqa: F401  (registers the tokenizer)
 RULES = ("kg_places", "kg_orgs", "kg_projects", "kg_officials", "kg_entities")
 SHIPPED = Path(__file__).resolve().parent / "ner" / "model"
 ENV = "KG_MODEL"  # worker processes inherit the choice through the environment
-MERGE_ENV = "KG_MERGE"  # "fill=0,nested=1": kg_merge's settings, for ablations
+MERGE_ENV = "KG_MERGE"  # "fill=ALL,nested=1,prefer=PROJECT": kg_merge's settings, for ablations
 
 
 class ModelError(Exception):
@@ -77,7 +77,8 @@ def _merge_options() -> dict:
     for part in filter(None, os.environ.get(MERGE_ENV, "").split(",")):
         key, _, value = part.partition("=")
         key, value = key.strip(), value.strip()
-        out[key] = value if key == "prefer" else value not in ("0", "false", "")
+        flag = value.lower() in ("0", "1", "true", "false", "")
+        out[key] = value if key in ("prefer", "fill") and not flag else value.lower() not in ("0", "false", "")
     return out
 
 

@@ -15,6 +15,7 @@ from spacy.tokens import Doc, Span
 
 from .. import gazetteer, lexicon
 from . import spans as sp
+from ..model import LABELS
 from .officials import title_before
 
 RULES = "kg.rules"  # doc.user_data: the rules' flat entities, (start, end, label)
@@ -41,17 +42,18 @@ def make_features(nlp: Language, name: str):
 
 
 class Merge:
-    """doc.ents from the recognizer; `fill` adds rule entities where the recognizer found nothing.
+    """doc.ents from the recognizer; `fill` adds rule entities of its labels ("PROJECT", "ALL")
+    where the recognizer found nothing.
 
     `prefer` names labels ("PROJECT+OFFICIAL") whose rule entities replace the
     recognizer's entities inside them: long names built by grammar (…产业园项目,
     a title before a name) that the recognizer tends to cut in pieces.
     """
 
-    def __init__(self, fill: bool, nested: bool, prefer: str = ""):
-        self.fill = fill
+    def __init__(self, fill: str, nested: bool, prefer: str = ""):
+        self.fill = _labels(fill)
         self.nested = nested
-        self.prefer = frozenset(filter(None, prefer.upper().split("+")))
+        self.prefer = _labels(prefer)
         self.gaz = gazetteer.load()
 
     def _preferred(self, doc: Doc, by_tokens: dict) -> list[Span]:
@@ -82,7 +84,7 @@ class Merge:
             for ent in kept:
                 taken[ent.start : ent.end] = b"\x01" * (ent.end - ent.start)
             for s in rules:
-                if (s.start, s.end) in settled and not any(taken[s.start : s.end]):
+                if s.label_ in self.fill and (s.start, s.end) in settled and not any(taken[s.start : s.end]):
                     flat.append(s)
                     kept.append(s)
         if self.nested:
@@ -124,10 +126,18 @@ class Merge:
 @Language.factory(
     "kg_merge",
     assigns=["doc.ents", "doc.spans"],
-    default_config={"fill": True, "nested": True, "prefer": "PROJECT+OFFICIAL"},
+    default_config={"fill": "PROJECT+OFFICIAL", "nested": True, "prefer": "PROJECT+OFFICIAL"},
 )
-def make_merge(nlp: Language, name: str, fill: bool, nested: bool, prefer: str):
+def make_merge(nlp: Language, name: str, fill: str, nested: bool, prefer: str):
     return Merge(fill, nested, prefer)
+
+
+def _labels(spec: str | bool) -> frozenset[str]:
+    """"PROJECT+OFFICIAL" → those labels; "ALL" (or true) → every label; "" (or false) → none."""
+    if isinstance(spec, bool):
+        spec = "ALL" if spec else ""
+    labels = frozenset(filter(None, spec.upper().split("+")))
+    return frozenset(LABELS) if "ALL" in labels else labels
 
 
 class LACEntities:
