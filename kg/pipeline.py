@@ -77,8 +77,11 @@ def _merge_options() -> dict:
     for part in filter(None, os.environ.get(MERGE_ENV, "").split(",")):
         key, _, value = part.partition("=")
         key, value = key.strip(), value.strip()
-        flag = value.lower() in ("0", "1", "true", "false", "")
-        out[key] = value if key in ("prefer", "fill") and not flag else value.lower() not in ("0", "false", "")
+        on = value.lower() not in ("0", "false", "")
+        if key in ("prefer", "fill"):  # labels joined by + (PROJECT+OFFICIAL); 1: every label, 0: none
+            out[key] = value if value.lower() not in ("0", "1", "true", "false", "") else ("ALL" if on else "")
+        else:
+            out[key] = on
     return out
 
 

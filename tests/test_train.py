@@ -133,7 +133,7 @@ def test_a_preferred_rule_entity_replaces_the_pieces_the_recognizer_cut_it_into(
     copy = Doc(doc.vocab).from_bytes(doc.to_bytes())  # the same cut, for the merge without a preference
     copy.user_data[RULES] = list(doc.user_data[RULES])
 
-    plain = Merge(fill=False, nested=False)(copy)
+    plain = Merge(fill="", nested=False)(copy)
     assert name not in [x.text for x in plain.ents]
-    preferred = Merge(fill=False, nested=False, prefer="PROJECT+OFFICIAL")(doc)
+    preferred = Merge(fill="", nested=False, prefer="PROJECT+OFFICIAL")(doc)
     assert [(x.text, x.label_) for x in preferred.ents] == [(name, "PROJECT")]

@@ -132,10 +132,8 @@ def make_merge(nlp: Language, name: str, fill: str, nested: bool, prefer: str):
     return Merge(fill, nested, prefer)
 
 
-def _labels(spec: str | bool) -> frozenset[str]:
-    """"PROJECT+OFFICIAL" → those labels; "ALL" (or true) → every label; "" (or false) → none."""
-    if isinstance(spec, bool):
-        spec = "ALL" if spec else ""
+def _labels(spec: str) -> frozenset[str]:
+    """"PROJECT+OFFICIAL" → those labels; "ALL" → every label; "" → none."""
     labels = frozenset(filter(None, spec.upper().split("+")))
     return frozenset(LABELS) if "ALL" in labels else labels
 
