@@ -340,6 +340,26 @@ def map_(graph_dir, output, count_visits, official, role, since, until, level):
     click.echo(f"kg: {output}: {len(fig.kg['counts'])} divisions shaded ({shown})", err=True)
 
 
+@main.command(name="export")
+@_GRAPH
+@click.option("--format", "formats", multiple=True, required=True,
+              type=click.Choice(["gexf", "csv", "parquet", "stata"]), help="repeat for several")
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="folder to write")
+def export_(graph_dir, formats, out_dir):
+    """Nodes, edges, visits and the visits panel as tables (CSV, Parquet, Stata), or GEXF for Gephi."""
+    from . import export as ex
+    from . import viz as pictures
+
+    with _errors():
+        try:
+            names = ex.write(pictures.load(graph_dir), out_dir, formats)
+        except ImportError as e:
+            raise click.ClickException(f"{e.name} is needed for this format: pip install 'kg[notebook]'")
+        except OSError as e:
+            raise click.ClickException(f"{e.filename}: {e.strerror}" if e.filename else str(e))
+    click.echo(f"kg: {out_dir}: {', '.join(names)}", err=True)
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
 @click.argument("text_dir", type=click.Path(exists=True, file_okay=False))

@@ -23,12 +23,12 @@ _BASIS_ORDER = {"GB/T 2260": 0, "name": 1, "text": 2}
 VISIT_COLUMNS = (
     "official_id", "official", "target_id", "target", "target_type", "role", "date_written", "iso_date",
     "month", "division_code", "division", "division_level", "province_code", "province", "prefecture_code",
-    "prefecture", "county_code", "county", "source", "article", "article_id", "start", "end", "evidence",
+    "prefecture", "county_code", "county", "source", "article", "article_id", "evidence_start", "evidence_end", "evidence",
 )
 NODE_COLUMNS = ("id", "type", "label", "aliases", "titles", "code", "level", "division", "lat", "lon",
                 "mentions", "articles")
 EDGE_COLUMNS = ("id", "source", "target", "relation", "role", "date_written", "iso_date", "post", "basis",
-                "weight", "evidence", "source_file", "article", "start", "end")
+                "weight", "evidence", "source_file", "article", "evidence_start", "evidence_end")
 PANEL_COLUMNS = ("official_id", "official", "division_code", "division", "division_level", "province_code",
                  "prefecture_code", "county_code", "month", "trips", "visits")
 
@@ -156,13 +156,14 @@ def visit_rows(g: nx.MultiDiGraph, official: str | None = None, role: str | None
             "division_code": code, "division": own[2], "division_level": own[0],
             "source": file, "article": article,
             "article_id": f"{file}#{article}" if file is not None and article is not None else None,
-            "start": d.get("start"), "end": d.get("end"), "evidence": d.get("evidence"),
+            "evidence_start": d.get("start"), "evidence_end": d.get("end"), "evidence": d.get("evidence"),
         }
         for lv in LEVELS:
             c, nm = ch.get(lv, (None, None))
             row[f"{lv}_code"], row[lv] = c, nm
         rows.append({c: row[c] for c in VISIT_COLUMNS})
-    rows.sort(key=lambda r: (r["official"], r["source"] or "", r["start"] if r["start"] is not None else -1,
+    rows.sort(key=lambda r: (r["official"], r["source"] or "",
+                             r["evidence_start"] if r["evidence_start"] is not None else -1,
                              r["target"], r["target_id"]))
     return rows
 
@@ -240,6 +241,7 @@ def edge_rows(g: nx.MultiDiGraph) -> list[dict]:
             "id": f"{u}|{v}|{k}", "source": u, "target": v, "relation": d.get("relation"), "role": d.get("role"),
             "date_written": d.get("date"), "iso_date": d.get("iso_date"), "post": d.get("post"),
             "basis": d.get("basis"), "weight": d.get("weight"), "evidence": d.get("evidence"),
-            "source_file": d.get("file"), "article": d.get("article"), "start": d.get("start"), "end": d.get("end"),
+            "source_file": d.get("file"), "article": d.get("article"), "evidence_start": d.get("start"),
+            "evidence_end": d.get("end"),
         })
     return rows
