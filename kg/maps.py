@@ -223,3 +223,46 @@ def save(fig, path) -> str:
     with atomic_write(path, "wb") as fh:
         fh.write(data)
     return str(path)
+
+
+def page_map(g, max_points: int = 160) -> dict | None:
+    """The visits map for the HTML page: outlines thinned to `max_points` a ring, in page coordinates
+    (x = lon·stretch, y = −lat), each division with its trips and visits; None when nothing is outlined."""
+    try:
+        known = boundaries.codes()
+    except boundaries.BoundaryError:
+        return None
+    rows = tables.visit_rows(g)
+    trips = tables.division_counts(rows, count="trips")
+    visits = {k: v for k, v in tables.division_counts(rows, count="visits").items() if k[0] in known}
+    if not visits:
+        return None
+    provinces = sorted({c[:2] + "0000" for c, _ in visits})
+    box = [boundaries.bounds(c) for c, _ in visits]
+    stretch = math.cos(math.radians((min(b[1] for b in box) + max(b[3] for b in box)) / 2))
+
+    def rings(code):
+        out = []
+        for poly in boundaries.polygons(code):
+            for ring in poly[:1]:
+                step = max(1, math.ceil(len(ring) / max_points))
+                out.append([[round(x * stretch, 3), round(-y, 3)] for x, y in ring[::step]])
+        return out
+
+    shaded = sorted(visits, key=lambda k: (("province", "prefecture", "county").index(boundaries.level_of(k[0])), k))
+    cls = classes(trips.get(k, 0) for k in shaded if trips.get(k))
+    colours = palette(len(cls)) if cls else []
+    divisions = []
+    for p in provinces:
+        for c in boundaries.children(p, "county"):
+            if c not in {k[0] for k in visits}:
+                divisions.append({"code": c, "rings": rings(c)})
+    for k in shaded:
+        lat, lon = boundaries.centroid(k[0])
+        t = trips.get(k, 0)
+        colour = next((col for (lo, hi), col in zip(cls, colours) if lo <= t <= hi), "#fde9b3")
+        divisions.append({"code": k[0], "name": k[1], "trips": t, "visits": visits[k], "colour": colour,
+                          "at": [round(lon * stretch, 3), round(-lat, 3)], "rings": rings(k[0])})
+    outlines = [{"code": p, "rings": rings(p)} for p in provinces]
+    legend = [{"label": f"{lo if lo == hi else f'{lo}–{hi}'} 次出行", "colour": col} for (lo, hi), col in zip(cls, colours)]
+    return {"divisions": divisions, "provinces": outlines, "legend": legend, "source": boundaries.source()}
