@@ -77,8 +77,6 @@ def draw(g, count: str = "trips", level: str | None = None, official: str | None
     where it names that); "province", "prefecture" or "county" count everything at that level (a
     visit named only at a coarser level is then left out, and the legend says how many).
     """
-    import matplotlib
-
     if level not in (None, *tables.LEVELS):
         raise MapError(f"{level!r}: level is province, prefecture or county")
     rows = tables.visit_rows(g, official=official, role=role, since=since, until=until)
@@ -101,7 +99,6 @@ def draw(g, count: str = "trips", level: str | None = None, official: str | None
     from .plot import cjk_font
 
     cjk_font()
-    matplotlib.rcParams["svg.hashsalt"] = "kg-map"
     provinces = sorted({boundaries.level_of(c) == "province" and c or c[:2] + "0000" for c, _ in outlined})
     box = [b for c, _ in outlined if (b := boundaries.bounds(c))]
     lon0, lat0 = min(b[0] for b in box), min(b[1] for b in box)
