@@ -30,3 +30,10 @@ def __getattr__(name):
 
         return import_module(".build", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def map(graph, **options):  # noqa: A001 (kg.map, as the CLI's `kg map`)
+    """The map of visits as a matplotlib Figure (see kg.maps.draw for the options)."""
+    from .maps import draw
+
+    return draw(graph, **options)

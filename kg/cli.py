@@ -307,6 +307,59 @@ def viz(graph_dir, output, whole):
     click.echo(f"kg: {shown['path']}: {shown['view']} view, {shown['nodes']} nodes, {shown['edges']} edges", err=True)
 
 
+@main.command(name="map")
+@_GRAPH
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="the map: FILE.png or FILE.svg")
+@click.option("--visits", "count_visits", is_flag=True, help="shade by visits (statements) instead of trips")
+@click.option("--official", default=None, help="one official's (any form of the name)")
+@click.option("--role", type=click.Choice(["lead", "accompanying"]), default=None)
+@click.option("--since", default=None, metavar="DATE", callback=_date, help="visits on or after YYYY[-MM[-DD]]")
+@click.option("--until", default=None, metavar="DATE", callback=_date, help="visits on or before YYYY[-MM[-DD]]")
+@click.option("--level", type=click.Choice(["province", "prefecture", "county"]), default=None,
+              help="count at this level [default: each division the texts name]")
+def map_(graph_dir, output, count_visits, official, role, since, until, level):
+    """A map of the divisions visited, shaded by trips (or visits) received."""
+    from pathlib import Path
+
+    from . import boundaries, maps, plot
+    from . import viz as pictures
+
+    if Path(output).suffix.lower() not in (".png", ".svg"):
+        raise click.BadParameter(f"{output}: write a .png or .svg file", param_hint="-o")
+    with _errors():
+        try:
+            g = pictures.load(graph_dir)
+            fig = maps.draw(g, count="visits" if count_visits else "trips", level=level, official=official,
+                            role=role, since=since, until=until, source=str(Path(graph_dir) / "graph.json"))
+        except (boundaries.BoundaryError, plot.FontError) as e:
+            raise click.ClickException(str(e))
+        except maps.MapError as e:
+            raise click.ClickException(f"{Path(graph_dir) / 'graph.json'}: {e}")
+        maps.save(fig, output)
+    shown = ", ".join(f"{name} {n}" for (_, name), n in sorted(fig.kg["counts"].items()))
+    click.echo(f"kg: {output}: {len(fig.kg['counts'])} divisions shaded ({shown})", err=True)
+
+
+@main.command(name="export")
+@_GRAPH
+@click.option("--format", "formats", multiple=True, required=True,
+              type=click.Choice(["gexf", "csv", "parquet", "stata"]), help="repeat for several")
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="folder to write")
+def export_(graph_dir, formats, out_dir):
+    """Nodes, edges, visits and the visits panel as tables (CSV, Parquet, Stata), or GEXF for Gephi."""
+    from . import export as ex
+    from . import viz as pictures
+
+    with _errors():
+        try:
+            names = ex.write(pictures.load(graph_dir), out_dir, formats)
+        except ImportError as e:
+            raise click.ClickException(f"{e.name} is needed for this format: pip install 'kg[notebook]'")
+        except OSError as e:
+            raise click.ClickException(f"{e.filename}: {e.strerror}" if e.filename else str(e))
+    click.echo(f"kg: {out_dir}: {', '.join(names)}", err=True)
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
 @click.argument("text_dir", type=click.Path(exists=True, file_okay=False))

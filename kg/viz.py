@@ -282,8 +282,11 @@ def page_data(g: nx.MultiDiGraph, whole: bool = False) -> dict:
             if d.get(src) not in (None, ""):
                 e[dst] = d[src]
         edges.append(e)
+    from .maps import page_map
+
     return {
         "view": "whole" if whole else "visits",
+        "map": page_map(g),
         "nodes": nodes,
         "edges": edges,
         "colours": COLOURS,

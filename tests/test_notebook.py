@@ -42,6 +42,11 @@ def test_notebook_shows_pictures(executed):
     img = matplotlib.image.imread(io.BytesIO(base64.b64decode(pngs[0])), format="png")[:, :, :3]
     red = np.array([int(viz.COLOURS["Official"][i:i + 2], 16) / 255 for i in (1, 3, 5)])
     assert (np.abs(img - red).max(axis=2) < 0.06).sum() > 200  # officials drawn in their colour
+    from kg import maps
+
+    shade = np.array([int(maps.palette(1)[0][i:i + 2], 16) / 255 for i in (1, 3, 5)])  # one trip each
+    maps_drawn = [matplotlib.image.imread(io.BytesIO(base64.b64decode(p)), format="png")[:, :, :3] for p in pngs]
+    assert any((np.abs(m - shade).max(axis=2) < 0.02).sum() > 5000 for m in maps_drawn)  # the map
 
 
 def test_notebook_shows_entities_visits_and_tree(executed):
@@ -51,6 +56,7 @@ def test_notebook_shows_entities_visits_and_tree(executed):
     assert any('class="entity"' in h and "OFFICIAL" in h and "PLACE" in h for h in htmls)  # displacy
     assert any("陈刚" in h and "果洛藏族自治州" in h and "lead" in h for h in htmls)  # who visited where
     assert any("betweenness" in h for h in htmls)  # the ranking
+    assert any("official_id" in h and "trips" in h and "632600" in h for h in htmls)  # the panel
     assert "青海省" in texts and "  果洛藏族自治州 ★" in texts  # the division tree as text
     assert any("<iframe srcdoc=" in h and "kgViz" in h and "http" not in h for h in htmls)  # the page inline
 

@@ -460,3 +460,55 @@ def test_kg_build_is_the_notebooks_entry_point():
     chen = _node(g, "陈刚")
     assert any(g.nodes[v]["label"] == "果洛藏族自治州" for _, v, d in g.out_edges(chen, data=True)
                if d["relation"] == "visited")
+
+
+# ---------------------------------------------------------------- labels and the map tab
+
+
+def _overlap(a, b) -> bool:
+    return a["x"] < b["x"] + b["w"] and b["x"] < a["x"] + a["w"] and a["y"] < b["y"] + b["h"] and b["y"] < a["y"] + a["h"]
+
+
+def test_labels_do_not_overlap(built, g, browser):
+    browser.open(built[1].as_uri())
+    data = _data(built[1].read_text("utf-8"))
+    for zoom in (0, -600):  # as drawn, then zoomed far out where names must give way
+        if zoom:
+            browser.mouse("mouseWheel", 400, 400, deltaX=0, deltaY=-zoom)
+            browser.js("new Promise(r => requestAnimationFrame(() => r(1)))")
+        labels = browser.js("kgViz.labels()")
+        assert labels and all(not _overlap(a, b) for i, a in enumerate(labels) for b in labels[i + 1:])
+        rect = browser.js("(() => { const r = document.getElementById('kg-canvas').getBoundingClientRect();"
+                          " return [r.left, r.top]; })()")
+        for n in data["nodes"]:
+            at = browser.js(f"kgViz.screenOf({json.dumps(n['id'])})")
+            dot = {"x": at["x"] - rect[0] - 3, "y": at["y"] - rect[1] - 3, "w": 6, "h": 6}
+            assert not any(_overlap(dot, lb) for lb in labels), n["label"]
+        if not zoom:  # at the fitted view every name finds a place
+            assert sorted(lb["text"] for lb in labels) == sorted(n["label"] for n in data["nodes"])
+
+
+def test_place_links_to_the_map_tab(built, g, browser):
+    data = _data(built[1].read_text("utf-8"))
+    shaded = {d["code"]: d for d in data["map"]["divisions"] if d.get("name")}
+    assert set(shaded) == {"632600", "630106", "630105", "630121"}
+    assert shaded["632600"]["trips"] == 1 and shaded["632600"]["visits"] == 7
+    browser.open(built[1].as_uri())
+    at = browser.js(f"kgViz.screenOf({json.dumps(_node(g, '果洛藏族自治州'))})")
+    browser.click(at["x"], at["y"])
+    link = browser.js("(() => { const b = document.getElementById('kg-to-map').getBoundingClientRect();"
+                      " return [b.left + b.width / 2, b.top + b.height / 2]; })()")
+    assert "在地图上查看" in browser.js("document.getElementById('kg-to-map').innerText")
+    browser.click(*link)
+    assert browser.js("kgViz.mode()") == "map"
+    shot = browser.screenshot()
+    colour = shaded["632600"]["colour"]
+    assert _pixels_near(shot, colour, tol=0.03) > 5000  # the shaded divisions, as the legend says
+    assert _pixels_near(shot, "#eeeeee", tol=0.02) > 20000  # the counties no one visited
+    labels = [lb["text"] for lb in browser.js("kgViz.labels()")]
+    assert "果洛藏族自治州 1 次出行，7 条视察" in labels and len(labels) == 4
+    assert browser.requested() == [built[1].as_uri()]
+    tab = browser.js("(() => { const b = document.getElementById('kg-tab-graph').getBoundingClientRect();"
+                     " return [b.left + b.width / 2, b.top + b.height / 2]; })()")
+    browser.click(*tab)
+    assert browser.js("kgViz.mode()") == "graph"

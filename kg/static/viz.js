@@ -18,6 +18,8 @@
   var view = { scale: 1, x: 0, y: 0, fitScale: 1 };
   var width = 0, height = 0;
   var selected = -1;
+  var mode = "graph", mapFocus = null, lastLabels = [];
+  var map = data.map;
   var neighbours = {};
   var incident = nodes.map(function () { return []; });
   edges.forEach(function (e, i) {
@@ -40,6 +42,7 @@
   }
 
   function fit() {
+    if (mode === "map") return fitMap();
     if (!nodes.length) return;
     var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
     nodes.forEach(function (n) {
@@ -59,6 +62,112 @@
     view.scale = view.fitScale = Math.max(1e-3, Math.min(sx, sy));
     view.x = left + (width - left - right) / 2 - view.scale * (minX + maxX) / 2;
     view.y = top + (height - top - bottom) / 2 - view.scale * (minY + maxY) / 2;
+  }
+
+  function fitMap() {
+    var minX = Infinity, minY = Infinity, maxX = -Infinity, maxY = -Infinity;
+    map.divisions.forEach(function (d) {
+      if (!d.name) return;
+      d.rings.forEach(function (ring) {
+        ring.forEach(function (p) {
+          minX = Math.min(minX, p[0]); maxX = Math.max(maxX, p[0]);
+          minY = Math.min(minY, p[1]); maxY = Math.max(maxY, p[1]);
+        });
+      });
+    });
+    var padX = 0.1 * (maxX - minX) + 0.3, padY = 0.1 * (maxY - minY) + 0.3;
+    minX -= padX; maxX += padX; minY -= padY; maxY += padY;
+    var top = 50, bottom = 70;
+    view.scale = view.fitScale = Math.min(width / (maxX - minX), (height - top - bottom) / (maxY - minY));
+    view.x = width / 2 - view.scale * (minX + maxX) / 2;
+    view.y = top + (height - top - bottom) / 2 - view.scale * (minY + maxY) / 2;
+  }
+
+  // Labels are placed one by one, most important first, each at the first spot beside its
+  // point (right, left, above, below, then further out) that covers no label already placed;
+  // one that finds none is left out until a zoom makes room.
+  function placeLabels(items, obstacles) {
+    var placed = [], blocked = (obstacles || []).slice();
+    ctx.font = "13px " + FONT;
+    items.forEach(function (it) {
+      var w = ctx.measureText(it.text).width, h = 16, r = it.r + 3;
+      var spots = [[r, -h / 2], [-r - w, -h / 2], [-w / 2, -r - h], [-w / 2, r],
+                   [r, -h - 4], [r, 4], [-r - w, -h - 4], [-r - w, 4]];
+      for (var k = 0; k < spots.length; k++) {
+        var box = { x: it.x + spots[k][0], y: it.y + spots[k][1], w: w, h: h, text: it.text };
+        var free = placed.concat(blocked).every(function (b) {
+          return box.x >= b.x + b.w || b.x >= box.x + box.w || box.y >= b.y + b.h || b.y >= box.y + box.h;
+        });
+        if (free) { placed.push(box); break; }
+      }
+    });
+    ctx.textBaseline = "middle";
+    ctx.lineJoin = "round";
+    placed.forEach(function (b) {
+      ctx.globalAlpha = 1;
+      ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.9)";
+      ctx.strokeText(b.text, b.x, b.y + b.h / 2);
+      ctx.fillStyle = "#222";
+      ctx.fillText(b.text, b.x, b.y + b.h / 2);
+    });
+    lastLabels = placed;
+  }
+
+  function ringPath(d) {
+    ctx.beginPath();
+    d.rings.forEach(function (ring) {
+      ring.forEach(function (p, k) {
+        var x = p[0] * view.scale + view.x, y = p[1] * view.scale + view.y;
+        if (k) ctx.lineTo(x, y); else ctx.moveTo(x, y);
+      });
+      ctx.closePath();
+    });
+  }
+
+  function drawMap() {
+    ctx.lineJoin = "round";
+    map.divisions.forEach(function (d) {
+      ringPath(d);
+      ctx.fillStyle = d.name ? d.colour : "#eeeeee";
+      ctx.fill();
+      ctx.lineWidth = d.name ? 0.8 : 0.5;
+      ctx.strokeStyle = d.name ? "#444444" : "#ffffff";
+      ctx.stroke();
+    });
+    map.provinces.forEach(function (d) {
+      ringPath(d); ctx.lineWidth = 1.4; ctx.strokeStyle = "#555555"; ctx.stroke();
+    });
+    var items = [];
+    map.divisions.forEach(function (d) {
+      if (!d.name) return;
+      if (d.code === mapFocus) { ringPath(d); ctx.lineWidth = 3; ctx.strokeStyle = "#000000"; ctx.stroke(); }
+      var x = d.at[0] * view.scale + view.x, y = d.at[1] * view.scale + view.y;
+      items.push({ text: d.name + " " + d.trips + " 次出行，" + d.visits + " 条视察", x: x, y: y, r: 2,
+                   focus: d.code === mapFocus });
+    });
+    items.sort(function (a, b) { return (b.focus ? 1 : 0) - (a.focus ? 1 : 0); });
+    placeLabels(items);
+    ctx.font = "12px " + FONT;
+    var y = height - 12 - 18 * map.legend.length;
+    map.legend.forEach(function (l, k) {
+      ctx.fillStyle = l.colour; ctx.fillRect(12, y + 18 * k - 6, 22, 12);
+      ctx.strokeStyle = "#444"; ctx.lineWidth = 0.6; ctx.strokeRect(12, y + 18 * k - 6, 22, 12);
+      ctx.fillStyle = "#222"; ctx.fillText(l.label, 40, y + 18 * k);
+    });
+    ctx.fillStyle = "#666"; ctx.fillText("边界：" + map.source + "，按 GB/T 2260 代码对应", 12, height - 10);
+  }
+
+  function setMode(m) {
+    mode = map ? m : "graph";
+    document.getElementById("kg-tab-graph").classList.toggle("kg-on", mode === "graph");
+    document.getElementById("kg-tab-map").classList.toggle("kg-on", mode === "map");
+    fit();
+    draw();
+  }
+
+  function showMap(code) {
+    mapFocus = code;
+    setMode("map");
   }
 
   function arrow(x1, y1, x2, y2, r) {
@@ -83,6 +192,7 @@
     ctx.clearRect(0, 0, width, height);
     ctx.fillStyle = "#ffffff";
     ctx.fillRect(0, 0, width, height);
+    if (mode === "map") return drawMap();
     var focus = selected >= 0;
     edges.forEach(function (e) {
       var st = EDGE_STYLE[e.rel] || OTHER_EDGE;
@@ -107,22 +217,23 @@
       ctx.strokeStyle = i === selected ? "#000" : "#fff";
       ctx.stroke();
     });
-    ctx.font = "13px " + FONT;
-    ctx.textBaseline = "middle";
-    ctx.lineJoin = "round";
+    var items = [];
     nodes.forEach(function (n, i) {
       if (!showLabel(i)) return;
       var p = toScreen(n);
-      ctx.globalAlpha = 1;
-      ctx.lineWidth = 3; ctx.strokeStyle = "rgba(255,255,255,0.9)";
-      ctx.strokeText(n.label, p[0] + n.r + 3, p[1]);
-      ctx.fillStyle = "#222";
-      ctx.fillText(n.label, p[0] + n.r + 3, p[1]);
+      items.push({ text: n.label, x: p[0], y: p[1], r: n.r, rank: i === selected ? 2 : neighbours[i] ? 1 : 0, deg: n.degree });
     });
+    items.sort(function (a, b) { return b.rank - a.rank || b.deg - a.deg || (a.text < b.text ? -1 : a.text > b.text ? 1 : 0); });
+    // the dots are obstacles too: a name never covers another node
+    placeLabels(items, nodes.map(function (n) {
+      var p = toScreen(n);
+      return { x: p[0] - n.r, y: p[1] - n.r, w: 2 * n.r, h: 2 * n.r };
+    }));
     ctx.globalAlpha = 1;
   }
 
   function hit(x, y) {
+    if (mode === "map") return -1;
     for (var i = nodes.length - 1; i >= 0; i--) {
       var p = toScreen(nodes[i]), dx = p[0] - x, dy = p[1] - y, r = nodes[i].r + 3;
       if (dx * dx + dy * dy <= r * r) return i;
@@ -164,6 +275,14 @@
     row("提及", n.mentions);
     row("标识", n.id);
     panel.appendChild(dl);
+    var onMap = map && map.divisions.filter(function (d) { return d.name && d.code === n.code; })[0];
+    if (onMap) {
+      var go = el("button", "kg-link", "在地图上查看（" + onMap.trips + " 次出行，" + onMap.visits + " 条视察）");
+      go.type = "button";
+      go.id = "kg-to-map";
+      go.addEventListener("click", function () { showMap(onMap.code); });
+      panel.appendChild(go);
+    }
     var mine = incident[i].slice().sort(function (a, b) {
       var order = ["visited", "holds_post", "located_in"];
       var ra = order.indexOf(edges[a].rel), rb = order.indexOf(edges[b].rel);
@@ -242,6 +361,9 @@
   document.getElementById("kg-zoom-in").addEventListener("click", function () { zoom(1.4, width / 2, height / 2); });
   document.getElementById("kg-zoom-out").addEventListener("click", function () { zoom(1 / 1.4, width / 2, height / 2); });
   document.getElementById("kg-fit").addEventListener("click", function () { fit(); draw(); });
+  document.getElementById("kg-tab-graph").addEventListener("click", function () { setMode("graph"); });
+  document.getElementById("kg-tab-map").addEventListener("click", function () { mapFocus = null; setMode("map"); });
+  if (!map) document.getElementById("kg-tab-map").hidden = true;
   document.getElementById("kg-search").addEventListener("keydown", function (ev) {
     if (ev.key !== "Enter") return;
     var q = ev.target.value.trim();
@@ -305,7 +427,10 @@
       var p = toScreen(nodes[i]);
       return { x: p[0] + r.left, y: p[1] + r.top };
     },
-    selected: function () { return selected >= 0 ? nodes[selected].id : null; }
+    selected: function () { return selected >= 0 ? nodes[selected].id : null; },
+    mode: function () { return mode; },
+    showMap: showMap,
+    labels: function () { return lastLabels.map(function (b) { return { text: b.text, x: b.x, y: b.y, w: b.w, h: b.h }; }); }
   };
   resize();
   fit();
