@@ -238,7 +238,7 @@ def _paragraphs(text: str) -> list[list[_Line]]:
             if _layout_break(last, nxt.text):
                 para.append(nxt)
                 i += 1
-            elif nxt.gap > 2 and len(nxt.text) <= HEAD and i + 1 < len(lines) and _layout_break(last, lines[i + 1].text):
+            elif nxt.gap > 2 and 1 < len(nxt.text) <= HEAD and i + 1 < len(lines) and _layout_break(last, lines[i + 1].text):
                 aside.append([nxt._replace(gap=-1)])
                 para.append(lines[i + 1])
                 i += 2
