@@ -34,7 +34,33 @@ _MODEL = click.option("--model", default=None, metavar="DIR", callback=_use_mode
                       help="a model made by `kg train` (default: the shipped one; \"rules\": rules only)")
 
 
-@click.group()
+class Fail(click.ClickException):
+    """One line on stderr, `kg: …`, and the exit code of its kind (see `kg --help`)."""
+
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(" ".join(str(message).split()))
+        self.exit_code = code
+
+    def show(self, file=None):
+        click.echo(f"kg: {self.format_message()}", err=True)
+
+
+NOTHING, USAGE = 1, 2  # exit codes besides 0
+
+
+def _stdout(path) -> bool:
+    """`-o -`: standard output."""
+    return str(path) == "-"
+
+
+@click.group(epilog="""\b
+Exit codes:
+  0  found: the query answered, every input page was read
+  1  nothing found: no row answers the query (stderr says why), or some
+     input pages failed (the others' results are written)
+  2  usage or input error: bad option, unreadable graph or store, bad
+     SPARQL, no input page readable (no output is replaced)
+`-o -` writes to standard output.""")
 @click.version_option(package_name="kg")
 def main():
     """Knowledge graphs from Chinese provincial newspaper pages."""
@@ -42,7 +68,7 @@ def main():
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="JSONL file to write")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="JSONL file to write (-: stdout)")
 @click.option("--show", is_flag=True, help="also print the officials with their titles and the places")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=0), help="tagging processes (0: one per core)")
 @click.option("--progress/--no-progress", default=True, help="progress bar on stderr when it is a terminal")
@@ -52,24 +78,48 @@ def extract(paths, output, show, jobs, progress):
     # imported here, not at the top: spaCy takes seconds to import, and the query commands need none of it
     from . import extraction as ex
 
+    from .errors import NothingRead
+
     failures, n = [], 0
-    with atomic_write(output) as fh:
-        for rec in ex.iter_records(paths, jobs=jobs, progress=progress):
-            if isinstance(rec, ex.Failure):
-                failures.append(rec)
-                click.echo(f"kg: {rec}", err=True)
-                continue
-            fh.write(ex.dumps(rec) + "\n")
-            n += 1
-            if show:
-                _show(rec)
+    try:
+        with _output(output) as fh:
+            for rec in ex.iter_records(paths, jobs=jobs, progress=progress):
+                if isinstance(rec, ex.Failure):
+                    failures.append(rec)
+                    if n:  # until a page is read, a failure may be all there is: one line then
+                        click.echo(f"kg: {rec}", err=True)
+                    continue
+                if n == 0:
+                    for f in failures:
+                        click.echo(f"kg: {f}", err=True)
+                fh.write(ex.dumps(rec) + "\n")
+                n += 1
+                if show:
+                    _show(rec)
+            if n == 0:  # leaves the previous output file as it was
+                raise NothingRead(paths, failures)
+    except NothingRead as e:
+        raise Fail(f"{e}; {'nothing written' if _stdout(output) else output + ' left as it was'}")
+    except OSError as e:
+        raise Fail(f"{e.filename}: {e.strerror}" if e.filename else str(e))
     click.echo(f"kg: {n} files extracted, {len(failures)} failed", err=True)
-    sys.exit(1 if failures else 0)
+    sys.exit(NOTHING if failures else 0)
+
+
+@contextmanager
+def _output(path):
+    """A text file written atomically, or standard output for `-`."""
+    if _stdout(path):
+        yield click.get_text_stream("stdout")
+    else:
+        with atomic_write(path) as fh:
+            yield fh
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="folder to write")
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="folder to write (-: the graph as Turtle on stdout, nothing else)")
 @click.option("--region", default=None, help="home region of the paper (name or code); read from the text if omitted")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=0), help="tagging processes (0: one per core)")
 @click.option("--dask", "dask", default=None, metavar="tcp://HOST:PORT", help="tag on the workers of this Dask scheduler")
@@ -80,15 +130,23 @@ def extract(paths, output, show, jobs, progress):
 def build(paths, out_dir, region, jobs, dask, cache_dir, no_cache, progress):
     """The knowledge graph: graph.ttl, graph.graphml, graph.json and extract.jsonl in OUT."""
     from . import build as b
+    from . import rdf
+    from .errors import NothingRead
     from .parallel import ClusterError
 
-    cache = None if no_cache else (cache_dir or True)
+    to_stdout = _stdout(out_dir)
+    cache = None if no_cache or to_stdout and not cache_dir else (cache_dir or True)
     try:
-        result = b.run(paths, out_dir=out_dir, region=region, jobs=jobs, dask=dask, cache=cache, progress=progress)
+        result = b.run(paths, out_dir=None if to_stdout else out_dir, region=region, jobs=jobs, dask=dask,
+                       cache=cache, progress=progress)
+    except NothingRead as e:
+        raise Fail(f"{e}; {'nothing written' if to_stdout else out_dir + ' left as it was'}")
     except ClusterError as e:
-        raise click.ClickException(str(e))
+        raise Fail(str(e))
     except OSError as e:  # an output or cache folder that cannot be written
-        raise click.ClickException(f"{e.filename}: {e.strerror}" if e.filename else str(e))
+        raise Fail(f"{e.filename}: {e.strerror}" if e.filename else str(e))
+    if to_stdout:
+        click.get_text_stream("stdout").write(rdf.turtle(result.rdf))
     for f in result.failures:
         click.echo(f"kg: {f}", err=True)
     s = result.summary
@@ -99,7 +157,7 @@ def build(paths, out_dir, region, jobs, dask, cache_dir, no_cache, progress):
         f"pages tagged {s['tagged']}, from cache {s['cached']}",
         err=True,
     )
-    sys.exit(1 if result.failures else 0)
+    sys.exit(NOTHING if result.failures else 0)
 
 
 def _store(graph_dir, endpoint=None):
