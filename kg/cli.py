@@ -160,28 +160,40 @@ def build(paths, out_dir, region, jobs, dask, cache_dir, no_cache, progress):
     sys.exit(NOTHING if result.failures else 0)
 
 
-def _store(graph_dir, endpoint=None):
+def _store(graph_dir, endpoint=None, graph_iri=None):
     """The server at `endpoint`, else DIR/store (or DIR/graph.ttl when there is no store)."""
     from . import store
     from .endpoint import Endpoint
 
     with _errors():
-        return Endpoint(endpoint) if endpoint else store.open_graph(graph_dir)
+        if endpoint:
+            return Endpoint(endpoint, graph_iri=graph_iri)
+        return store.open_graph(graph_dir, graph_iri=graph_iri)
 
 
 @contextmanager
 def _errors():
-    """Bad input, an unreachable store or a bad query: one line, exit 1, no traceback."""
+    """Bad input, an unreachable store or a bad query: one line, exit 2, no traceback."""
     from .endpoint import EndpointError
     from .errors import InputError
+    from .rdf import query_error
 
     try:
         yield
     except (InputError, EndpointError, ValueError) as e:
-        raise click.ClickException(" ".join(str(e).split()))
+        raise Fail(str(e))
     except SyntaxError as e:
-        line = " ".join(str(e).split())
-        raise click.ClickException("query: " + (line if len(line) <= 200 else line[:199] + "…"))
+        raise Fail(query_error(e))
+
+
+def _where(graph_dir, endpoint) -> str:
+    """How messages name what was asked: the server's address or the graph folder."""
+    return endpoint or (graph_dir if str(graph_dir).endswith("/") else f"{graph_dir}/")
+
+
+def _nothing(message: str):
+    """An empty answer: exit 1 with why, after the empty table/JSON/CSV was printed."""
+    raise Fail(message, code=NOTHING)
 
 
 def _date(ctx, param, value):
@@ -221,6 +233,8 @@ _GRAPH = click.option("--graph", "graph_dir", default="out", show_default=True, 
                       help="folder made by `kg build`")
 _ENDPOINT = click.option("--endpoint", default=None, metavar="URL",
                          help="a SPARQL endpoint to ask instead (Oxigraph: http://HOST:PORT/query)")
+_GRAPH_IRI = click.option("--graph-iri", default=None, metavar="IRI",
+                          help="ask this named graph only (default: the union of all graphs)")
 _FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
 _LIMIT = click.option("--limit", type=click.IntRange(min=0), default=None, help="at most this many rows")
 # Table columns of `kg visits`; JSON and CSV have every field (kg.queries.VISIT_FIELDS).
@@ -248,74 +262,92 @@ def _clip(text, width: int):
               help="visits on or after YYYY, YYYY-MM or YYYY-MM-DD")
 @click.option("--until", default=None, metavar="DATE", callback=_date,
               help="visits on or before YYYY, YYYY-MM or YYYY-MM-DD")
+@click.option("--undated", is_flag=True, help="with --since/--until, also keep the visits with no resolved date")
 @click.option("--role", type=click.Choice(["lead", "accompanying"]), default=None)
 @_GRAPH
 @_ENDPOINT
+@_GRAPH_IRI
 @_FORMAT
-def visits(official, place, since, until, role, graph_dir, endpoint, fmt):
-    """Who visited where, with date, role, evidence and source."""
+def visits(official, place, since, until, undated, role, graph_dir, endpoint, graph_iri, fmt):
+    """Who visited where, with date, role, evidence and source (exit 1, saying why, when none)."""
     from . import queries
 
-    source = _store(graph_dir, endpoint)
+    source = _store(graph_dir, endpoint, graph_iri)
+    filters = dict(official=official, place=place, since=since, until=until, role=role, undated=undated)
     with _errors():
-        rows = queries.visits(source, official=official, place=place, since=since, until=until, role=role)
+        rows = queries.visits(source, **filters)
+        why = None if rows else queries.why_empty(source, _where(graph_dir, endpoint), **filters)
     if fmt == "table":
         rows = [{c: (_clip(r[c], _EVIDENCE_WIDTH) if c == "evidence" else r[c]) for c in _VISIT_TABLE} for r in rows]
-    _print_rows(rows, fmt, columns=_VISIT_TABLE if fmt == "table" else queries.VISIT_FIELDS)
+    if rows or fmt != "table":
+        _print_rows(rows, fmt, columns=_VISIT_TABLE if fmt == "table" else queries.VISIT_FIELDS)
+    if why:
+        _nothing(why)
 
 
 @main.command()
 @click.argument("sparql")
 @_GRAPH
 @_ENDPOINT
+@_GRAPH_IRI
 @_FORMAT
-def query(sparql, graph_dir, endpoint, fmt):
+def query(sparql, graph_dir, endpoint, graph_iri, fmt):
     """Run a SPARQL query over the graph (prefixes kgv, kgr, org, prov, rdfs, skos predeclared)."""
     from . import rdf
 
-    source = _store(graph_dir, endpoint)
+    source = _store(graph_dir, endpoint, graph_iri)
     with _errors():
         rows = rdf.select(source, sparql)
-    _print_rows(rows, fmt)
+    if rows or fmt != "table":
+        _print_rows(rows, fmt)
+    if not rows:
+        _nothing(f"no row answers the query in {_where(graph_dir, endpoint)}")
 
 
 @main.command()
 @_GRAPH
 @_ENDPOINT
+@_GRAPH_IRI
 @_FORMAT
 @_LIMIT
-def officials(graph_dir, endpoint, fmt, limit):
+def officials(graph_dir, endpoint, graph_iri, fmt, limit):
     """Officials with their titles, visits made (as lead), posts and articles; most visits first."""
-    _listing("officials", graph_dir, endpoint, fmt, limit, ("official", "titles", "visits", "lead", "posts", "articles"))
+    _listing("officials", graph_dir, endpoint, graph_iri, fmt, limit, ("official", "titles", "visits", "lead", "posts", "articles"))
 
 
 @main.command()
 @_GRAPH
 @_ENDPOINT
+@_GRAPH_IRI
 @_FORMAT
 @_LIMIT
-def places(graph_dir, endpoint, fmt, limit):
+def places(graph_dir, endpoint, graph_iri, fmt, limit):
     """Places with their code, visits received (directly and inside them) and articles."""
-    _listing("places", graph_dir, endpoint, fmt, limit, ("place", "code", "level", "visits", "within", "articles"))
+    _listing("places", graph_dir, endpoint, graph_iri, fmt, limit, ("place", "code", "level", "visits", "within", "articles"))
 
 
 @main.command()
 @_GRAPH
 @_ENDPOINT
+@_GRAPH_IRI
 @_FORMAT
 @_LIMIT
-def projects(graph_dir, endpoint, fmt, limit):
+def projects(graph_dir, endpoint, graph_iri, fmt, limit):
     """Projects with where they are, visits received and articles."""
-    _listing("projects", graph_dir, endpoint, fmt, limit, ("project", "place", "visits", "articles"))
+    _listing("projects", graph_dir, endpoint, graph_iri, fmt, limit, ("project", "place", "visits", "articles"))
 
 
-def _listing(kind: str, graph_dir, endpoint, fmt, limit, columns) -> None:
+def _listing(kind: str, graph_dir, endpoint, graph_iri, fmt, limit, columns) -> None:
     """Print one of kg.queries' listings (officials, places, projects)."""
     from . import queries
 
-    source = _store(graph_dir, endpoint)
+    source = _store(graph_dir, endpoint, graph_iri)
     with _errors():
-        _print_rows(getattr(queries, kind)(source, limit=limit), fmt, columns=columns)
+        rows = getattr(queries, kind)(source, limit=limit)
+    if rows or fmt != "table":
+        _print_rows(rows, fmt, columns=columns)
+    if not rows:
+        _nothing(f"no {kind} in {_where(graph_dir, endpoint)}" + (" (--limit 0)" if limit == 0 else ""))
 
 
 @main.command()
