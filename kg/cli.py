@@ -222,8 +222,10 @@ def _print_rows(rows: list[dict], fmt: str, columns=None) -> None:
         def width(s):
             return sum(2 if east_asian_width(c) in "WF" else 1 for c in s)
 
+        from .rdf import readable_iri
+
         cols = list(columns or (rows[0] if rows else []))
-        cells = [[("" if r[c] is None else str(r[c])) for c in cols] for r in rows]
+        cells = [[("" if r[c] is None else readable_iri(str(r[c]))) for c in cols] for r in rows]
         widths = [max([width(c)] + [width(row[i]) for row in cells]) for i, c in enumerate(cols)]
         for row in [cols] + cells:
             click.echo("  ".join(v + " " * (w - width(v)) for v, w in zip(row, widths)).rstrip())
@@ -385,7 +387,7 @@ def load(graph, endpoint, graph_iri, chunk_size, replace):
 
 @main.command()
 @click.argument("graph_dir", metavar="DIR")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write (-: stdout)")
 @click.option("--all", "whole", is_flag=True, help="the whole graph (default: officials, what they visited, "
               "and the divisions containing it)")
 def viz(graph_dir, output, whole):

@@ -363,6 +363,7 @@ def validate(graph: Graph):
 
 # ---------------------------------------------------------------- SPARQL (the twin of `kg query`)
 
+_READABLE = sorted(((p, str(ns)) for p, ns in {**PREFIXES, "kgr": KGR}.items()), key=lambda x: -len(x[1]))
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted({**PREFIXES, "kgr": KGR}.items()))
 
 
@@ -403,6 +404,18 @@ def select(store, query: str) -> list[dict]:
                 for t in solutions]
     names = [v.value for v in solutions.variables]
     return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in solutions]
+
+
+def readable_iri(value: str) -> str:
+    """An IRI as a table shows it: prefixed (kgr:, kgv:, rdfs: …) and its percent-escapes
+    decoded, kgr:official/陈刚 for https://w3id.org/kg-cn/id/official/%E9%99%88%E5%88%9A.
+    Anything that is not an IRI of a known namespace is returned as it is."""
+    from urllib.parse import unquote
+
+    for prefix, ns in _READABLE:
+        if value.startswith(ns) and len(value) > len(ns):
+            return f"{prefix}:{unquote(value[len(ns):])}"
+    return value
 
 
 def query_error(error: SyntaxError, limit: int = 200) -> str:
