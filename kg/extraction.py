@@ -304,18 +304,24 @@ def merge_prefixed(entities: list[_Entity]) -> list[_Entity]:
             out += ents
             continue
         ents.sort(key=lambda e: -len(e.name()))
+        names = [e.name() for e in ents]
+        # the entities by name, so that a long name looks up its suffixes instead of scanning every
+        # shorter entity (a page of thousands of entities: linear, not quadratic; the same merges)
+        by_name: dict[str, list[int]] = defaultdict(list)
+        for j, e in enumerate(ents):
+            if not e.code:
+                by_name[names[j]].append(j)
         absorbed = set()
         for i, long in enumerate(ents):
             if i in absorbed:
                 continue
-            for j in range(i + 1, len(ents)):
-                short = ents[j]
-                if j in absorbed or long.code or short.code:
-                    continue
-                ln, sn = long.name(), short.name()
-                if len(sn) >= 4 and ln.endswith(sn) and _divisions_only(ln[: -len(sn)], gaz):
-                    long.forms.update(short.forms)
-                    absorbed.add(j)
+            if not long.code:
+                ln = names[i]  # absorbed forms are shorter than it: the name stays
+                found = sorted(j for k in range(4, len(ln)) for j in by_name.get(ln[-k:], ()) if j > i)
+                for j in found:
+                    if j not in absorbed and _divisions_only(ln[: -len(names[j])], gaz):
+                        long.forms.update(ents[j].forms)
+                        absorbed.add(j)
             out.append(long)
     return out
 
