@@ -427,7 +427,7 @@ def train(ctx, gold_dir, text_dir, output, config_path):
         except Exception as e:  # spaCy's config errors name the setting
             if type(e).__name__ != "ConfigValidationError":
                 raise
-            raise click.ClickException(" ".join(str(e).split()))
+            raise Fail(str(e))
     click.echo(f"kg: model in {path}; use it with --model {output}", err=True)
 
 
