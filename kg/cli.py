@@ -34,18 +34,18 @@ _MODEL = click.option("--model", default=None, metavar="DIR", callback=_use_mode
                       help="a model made by `kg train` (default: the shipped one; \"rules\": rules only)")
 
 
+NOTHING, USAGE = 1, 2  # exit codes besides 0 (see `kg --help`)
+
+
 class Fail(click.ClickException):
     """One line on stderr, `kg: …`, and the exit code of its kind (see `kg --help`)."""
 
-    def __init__(self, message: str, code: int = 2):
+    def __init__(self, message: str, code: int = USAGE):
         super().__init__(" ".join(str(message).split()))
         self.exit_code = code
 
     def show(self, file=None):
         click.echo(f"kg: {self.format_message()}", err=True)
-
-
-NOTHING, USAGE = 1, 2  # exit codes besides 0
 
 
 def _stdout(path) -> bool:
