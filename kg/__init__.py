@@ -23,12 +23,21 @@ def extract(paths):
     return _extract(paths)
 
 
+# Every module the README names, importable as `kg.store`, `kg.queries` … after a bare `import kg`;
+# imported on first use, since spaCy and the tagger take seconds to load and a query needs neither.
+MODULES = ("annotation", "atomic", "boundaries", "build", "cache", "dates", "endpoint", "errors", "export",
+           "extraction", "gazetteer", "graph", "lac", "lexicon", "maps", "model", "parallel", "pipeline", "plot",
+           "progress", "queries", "rdf", "read", "relations", "resolve", "store", "tables", "tokenizer", "train",
+           "trips", "viz")
+
+
 def __getattr__(name):
-    """`kg.build(paths)`: the module kg.build, imported on first use, is callable (see kg/build.py)."""
-    if name == "build":
+    """`kg.store`, `kg.queries` …: the module, imported on first use. `kg.build(paths)`: the module
+    kg.build is callable (see kg/build.py)."""
+    if name in MODULES:
         from importlib import import_module
 
-        return import_module(".build", __name__)
+        return import_module(f".{name}", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -37,3 +46,7 @@ def map(graph, **options):  # noqa: A001 (kg.map, as the CLI's `kg map`)
     from .maps import draw
 
     return draw(graph, **options)
+
+
+def __dir__():
+    return sorted({*globals(), *MODULES})

@@ -10,7 +10,9 @@ With `out_dir`, `run` writes (each file atomically):
     graph.ttl       canonical Turtle in the kg-cn vocabulary (byte-identical for the same input)
     store/          an on-disk Oxigraph store of graph.ttl, for `kg visits` and `kg query` (kg/store.py)
     extract.jsonl   one record per page in the evaluation format (GUIDELINE.md)
-Unreadable files are reported in `failures` and never stop the build.
+Unreadable files are reported in `failures` and never stop the build; when no page at all
+can be read, `run` raises kg.errors.NothingRead and writes nothing. The outputs are switched
+to as one set (kg.atomic.staged): a build killed at any moment leaves the previous set.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ import rdflib
 from . import graph as kgraph
 from . import rdf as kgrdf
 from .atomic import atomic_write, staged
+from .errors import NothingRead
 from .model import Fact
 from .resolve import resolve
 
@@ -104,6 +107,7 @@ def run(
     from .extraction import Failure, file_record, tag_pages
 
     relations = _relations()
+    paths = list(paths)  # named again in the error when nothing is read
     store = _open_cache(cache, out_dir)
     stats: dict = {}
     pages, failures, facts = [], [], []
@@ -118,6 +122,8 @@ def run(
                 visits = relations.page_visits(item.articles) if relations and hasattr(relations, "page_visits") else []
                 records.append(file_record(item, visits=visits))
             pages.append(_slim(item))
+        if not pages:  # an empty graph would replace the previous one for nothing
+            raise NothingRead(paths, failures)
 
         res = resolve(pages, facts, region=region)
         g = kgraph.to_networkx(res)
@@ -200,7 +206,7 @@ def write(result: BuildResult, records: list[dict], out_dir) -> dict:
     from .extraction import dumps
 
     out = Path(out_dir)
-    with staged(out) as stage:  # a Ctrl-C or a crash leaves the previous outputs as they were
+    with staged(out) as stage:  # a Ctrl-C, a crash or kill -9 leaves the previous set of outputs
         paths = {name: stage / name for name in OUTPUTS}
         kgraph.write_graphml(result.graph, paths["graph.graphml"])
         kgraph.write_json(result.graph, paths["graph.json"])

@@ -34,7 +34,33 @@ _MODEL = click.option("--model", default=None, metavar="DIR", callback=_use_mode
                       help="a model made by `kg train` (default: the shipped one; \"rules\": rules only)")
 
 
-@click.group()
+NOTHING, USAGE = 1, 2  # exit codes besides 0 (see `kg --help`)
+
+
+class Fail(click.ClickException):
+    """One line on stderr, `kg: …`, and the exit code of its kind (see `kg --help`)."""
+
+    def __init__(self, message: str, code: int = USAGE):
+        super().__init__(" ".join(str(message).split()))
+        self.exit_code = code
+
+    def show(self, file=None):
+        click.echo(f"kg: {self.format_message()}", err=True)
+
+
+def _stdout(path) -> bool:
+    """`-o -`: standard output."""
+    return str(path) == "-"
+
+
+@click.group(epilog="""\b
+Exit codes:
+  0  found: the query answered, every input page was read
+  1  nothing found: no row answers the query (stderr says why), or some
+     input pages failed (the others' results are written)
+  2  usage or input error: bad option, unreadable graph or store, bad
+     SPARQL, no input page readable (no output is replaced)
+`-o -` writes to standard output.""")
 @click.version_option(package_name="kg")
 def main():
     """Knowledge graphs from Chinese provincial newspaper pages."""
@@ -42,7 +68,7 @@ def main():
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="JSONL file to write")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="JSONL file to write (-: stdout)")
 @click.option("--show", is_flag=True, help="also print the officials with their titles and the places")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=0), help="tagging processes (0: one per core)")
 @click.option("--progress/--no-progress", default=True, help="progress bar on stderr when it is a terminal")
@@ -52,24 +78,48 @@ def extract(paths, output, show, jobs, progress):
     # imported here, not at the top: spaCy takes seconds to import, and the query commands need none of it
     from . import extraction as ex
 
+    from .errors import NothingRead
+
     failures, n = [], 0
-    with atomic_write(output) as fh:
-        for rec in ex.iter_records(paths, jobs=jobs, progress=progress):
-            if isinstance(rec, ex.Failure):
-                failures.append(rec)
-                click.echo(f"kg: {rec}", err=True)
-                continue
-            fh.write(ex.dumps(rec) + "\n")
-            n += 1
-            if show:
-                _show(rec)
+    try:
+        with _output(output) as fh:
+            for rec in ex.iter_records(paths, jobs=jobs, progress=progress):
+                if isinstance(rec, ex.Failure):
+                    failures.append(rec)
+                    if n:  # until a page is read, a failure may be all there is: one line then
+                        click.echo(f"kg: {rec}", err=True)
+                    continue
+                if n == 0:
+                    for f in failures:
+                        click.echo(f"kg: {f}", err=True)
+                fh.write(ex.dumps(rec) + "\n")
+                n += 1
+                if show:
+                    _show(rec)
+            if n == 0:  # leaves the previous output file as it was
+                raise NothingRead(paths, failures)
+    except NothingRead as e:
+        raise Fail(f"{e}; {'nothing written' if _stdout(output) else output + ' left as it was'}")
+    except OSError as e:
+        raise Fail(f"{e.filename}: {e.strerror}" if e.filename else str(e))
     click.echo(f"kg: {n} files extracted, {len(failures)} failed", err=True)
-    sys.exit(1 if failures else 0)
+    sys.exit(NOTHING if failures else 0)
+
+
+@contextmanager
+def _output(path):
+    """A text file written atomically, or standard output for `-`."""
+    if _stdout(path):
+        yield click.get_text_stream("stdout")
+    else:
+        with atomic_write(path) as fh:
+            yield fh
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False), help="folder to write")
+@click.option("-o", "--output", "out_dir", required=True, type=click.Path(file_okay=False),
+              help="folder to write (-: the graph as Turtle on stdout, nothing else)")
 @click.option("--region", default=None, help="home region of the paper (name or code); read from the text if omitted")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=0), help="tagging processes (0: one per core)")
 @click.option("--dask", "dask", default=None, metavar="tcp://HOST:PORT", help="tag on the workers of this Dask scheduler")
@@ -80,15 +130,23 @@ def extract(paths, output, show, jobs, progress):
 def build(paths, out_dir, region, jobs, dask, cache_dir, no_cache, progress):
     """The knowledge graph: graph.ttl, graph.graphml, graph.json and extract.jsonl in OUT."""
     from . import build as b
+    from . import rdf
+    from .errors import NothingRead
     from .parallel import ClusterError
 
-    cache = None if no_cache else (cache_dir or True)
+    to_stdout = _stdout(out_dir)
+    cache = None if no_cache or to_stdout and not cache_dir else (cache_dir or True)
     try:
-        result = b.run(paths, out_dir=out_dir, region=region, jobs=jobs, dask=dask, cache=cache, progress=progress)
+        result = b.run(paths, out_dir=None if to_stdout else out_dir, region=region, jobs=jobs, dask=dask,
+                       cache=cache, progress=progress)
+    except NothingRead as e:
+        raise Fail(f"{e}; {'nothing written' if to_stdout else out_dir + ' left as it was'}")
     except ClusterError as e:
-        raise click.ClickException(str(e))
+        raise Fail(str(e))
     except OSError as e:  # an output or cache folder that cannot be written
-        raise click.ClickException(f"{e.filename}: {e.strerror}" if e.filename else str(e))
+        raise Fail(f"{e.filename}: {e.strerror}" if e.filename else str(e))
+    if to_stdout:
+        click.get_text_stream("stdout").write(rdf.turtle(result.rdf))
     for f in result.failures:
         click.echo(f"kg: {f}", err=True)
     s = result.summary
@@ -99,31 +157,43 @@ def build(paths, out_dir, region, jobs, dask, cache_dir, no_cache, progress):
         f"pages tagged {s['tagged']}, from cache {s['cached']}",
         err=True,
     )
-    sys.exit(1 if result.failures else 0)
+    sys.exit(NOTHING if result.failures else 0)
 
 
-def _store(graph_dir, endpoint=None):
+def _store(graph_dir, endpoint=None, graph_iri=None):
     """The server at `endpoint`, else DIR/store (or DIR/graph.ttl when there is no store)."""
     from . import store
     from .endpoint import Endpoint
 
     with _errors():
-        return Endpoint(endpoint) if endpoint else store.open_graph(graph_dir)
+        if endpoint:
+            return Endpoint(endpoint, graph_iri=graph_iri)
+        return store.open_graph(graph_dir, graph_iri=graph_iri)
 
 
 @contextmanager
 def _errors():
-    """Bad input, an unreachable store or a bad query: one line, exit 1, no traceback."""
+    """Bad input, an unreachable store or a bad query: one line, exit 2, no traceback."""
     from .endpoint import EndpointError
     from .errors import InputError
+    from .rdf import query_error
 
     try:
         yield
     except (InputError, EndpointError, ValueError) as e:
-        raise click.ClickException(" ".join(str(e).split()))
+        raise Fail(str(e))
     except SyntaxError as e:
-        line = " ".join(str(e).split())
-        raise click.ClickException("query: " + (line if len(line) <= 200 else line[:199] + "…"))
+        raise Fail(query_error(e))
+
+
+def _where(graph_dir, endpoint) -> str:
+    """How messages name what was asked: the server's address or the graph folder."""
+    return endpoint or (graph_dir if str(graph_dir).endswith("/") else f"{graph_dir}/")
+
+
+def _nothing(message: str):
+    """An empty answer: exit 1 with why, after the empty table/JSON/CSV was printed."""
+    raise Fail(message, code=NOTHING)
 
 
 def _date(ctx, param, value):
@@ -152,8 +222,10 @@ def _print_rows(rows: list[dict], fmt: str, columns=None) -> None:
         def width(s):
             return sum(2 if east_asian_width(c) in "WF" else 1 for c in s)
 
+        from .rdf import readable_iri
+
         cols = list(columns or (rows[0] if rows else []))
-        cells = [[("" if r[c] is None else str(r[c])) for c in cols] for r in rows]
+        cells = [[("" if r[c] is None else readable_iri(str(r[c]))) for c in cols] for r in rows]
         widths = [max([width(c)] + [width(row[i]) for row in cells]) for i, c in enumerate(cols)]
         for row in [cols] + cells:
             click.echo("  ".join(v + " " * (w - width(v)) for v, w in zip(row, widths)).rstrip())
@@ -163,6 +235,8 @@ _GRAPH = click.option("--graph", "graph_dir", default="out", show_default=True, 
                       help="folder made by `kg build`")
 _ENDPOINT = click.option("--endpoint", default=None, metavar="URL",
                          help="a SPARQL endpoint to ask instead (Oxigraph: http://HOST:PORT/query)")
+_GRAPH_IRI = click.option("--graph-iri", default=None, metavar="IRI",
+                          help="ask this named graph only (default: the union of all graphs)")
 _FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table")
 _LIMIT = click.option("--limit", type=click.IntRange(min=0), default=None, help="at most this many rows")
 # Table columns of `kg visits`; JSON and CSV have every field (kg.queries.VISIT_FIELDS).
@@ -190,74 +264,92 @@ def _clip(text, width: int):
               help="visits on or after YYYY, YYYY-MM or YYYY-MM-DD")
 @click.option("--until", default=None, metavar="DATE", callback=_date,
               help="visits on or before YYYY, YYYY-MM or YYYY-MM-DD")
+@click.option("--undated", is_flag=True, help="with --since/--until, also keep the visits with no resolved date")
 @click.option("--role", type=click.Choice(["lead", "accompanying"]), default=None)
 @_GRAPH
 @_ENDPOINT
+@_GRAPH_IRI
 @_FORMAT
-def visits(official, place, since, until, role, graph_dir, endpoint, fmt):
-    """Who visited where, with date, role, evidence and source."""
+def visits(official, place, since, until, undated, role, graph_dir, endpoint, graph_iri, fmt):
+    """Who visited where, with date, role, evidence and source (exit 1, saying why, when none)."""
     from . import queries
 
-    source = _store(graph_dir, endpoint)
+    source = _store(graph_dir, endpoint, graph_iri)
+    filters = dict(official=official, place=place, since=since, until=until, role=role, undated=undated)
     with _errors():
-        rows = queries.visits(source, official=official, place=place, since=since, until=until, role=role)
+        rows = queries.visits(source, **filters)
+        why = None if rows else queries.why_empty(source, _where(graph_dir, endpoint), **filters)
     if fmt == "table":
         rows = [{c: (_clip(r[c], _EVIDENCE_WIDTH) if c == "evidence" else r[c]) for c in _VISIT_TABLE} for r in rows]
-    _print_rows(rows, fmt, columns=_VISIT_TABLE if fmt == "table" else queries.VISIT_FIELDS)
+    if rows or fmt != "table":
+        _print_rows(rows, fmt, columns=_VISIT_TABLE if fmt == "table" else queries.VISIT_FIELDS)
+    if why:
+        _nothing(why)
 
 
 @main.command()
 @click.argument("sparql")
 @_GRAPH
 @_ENDPOINT
+@_GRAPH_IRI
 @_FORMAT
-def query(sparql, graph_dir, endpoint, fmt):
+def query(sparql, graph_dir, endpoint, graph_iri, fmt):
     """Run a SPARQL query over the graph (prefixes kgv, kgr, org, prov, rdfs, skos predeclared)."""
     from . import rdf
 
-    source = _store(graph_dir, endpoint)
+    source = _store(graph_dir, endpoint, graph_iri)
     with _errors():
         rows = rdf.select(source, sparql)
-    _print_rows(rows, fmt)
+    if rows or fmt != "table":
+        _print_rows(rows, fmt)
+    if not rows:
+        _nothing(f"no row answers the query in {_where(graph_dir, endpoint)}")
 
 
 @main.command()
 @_GRAPH
 @_ENDPOINT
+@_GRAPH_IRI
 @_FORMAT
 @_LIMIT
-def officials(graph_dir, endpoint, fmt, limit):
+def officials(graph_dir, endpoint, graph_iri, fmt, limit):
     """Officials with their titles, visits made (as lead), posts and articles; most visits first."""
-    _listing("officials", graph_dir, endpoint, fmt, limit, ("official", "titles", "visits", "lead", "posts", "articles"))
+    _listing("officials", graph_dir, endpoint, graph_iri, fmt, limit, ("official", "titles", "visits", "lead", "posts", "articles"))
 
 
 @main.command()
 @_GRAPH
 @_ENDPOINT
+@_GRAPH_IRI
 @_FORMAT
 @_LIMIT
-def places(graph_dir, endpoint, fmt, limit):
+def places(graph_dir, endpoint, graph_iri, fmt, limit):
     """Places with their code, visits received (directly and inside them) and articles."""
-    _listing("places", graph_dir, endpoint, fmt, limit, ("place", "code", "level", "visits", "within", "articles"))
+    _listing("places", graph_dir, endpoint, graph_iri, fmt, limit, ("place", "code", "level", "visits", "within", "articles"))
 
 
 @main.command()
 @_GRAPH
 @_ENDPOINT
+@_GRAPH_IRI
 @_FORMAT
 @_LIMIT
-def projects(graph_dir, endpoint, fmt, limit):
+def projects(graph_dir, endpoint, graph_iri, fmt, limit):
     """Projects with where they are, visits received and articles."""
-    _listing("projects", graph_dir, endpoint, fmt, limit, ("project", "place", "visits", "articles"))
+    _listing("projects", graph_dir, endpoint, graph_iri, fmt, limit, ("project", "place", "visits", "articles"))
 
 
-def _listing(kind: str, graph_dir, endpoint, fmt, limit, columns) -> None:
+def _listing(kind: str, graph_dir, endpoint, graph_iri, fmt, limit, columns) -> None:
     """Print one of kg.queries' listings (officials, places, projects)."""
     from . import queries
 
-    source = _store(graph_dir, endpoint)
+    source = _store(graph_dir, endpoint, graph_iri)
     with _errors():
-        _print_rows(getattr(queries, kind)(source, limit=limit), fmt, columns=columns)
+        rows = getattr(queries, kind)(source, limit=limit)
+    if rows or fmt != "table":
+        _print_rows(rows, fmt, columns=columns)
+    if not rows:
+        _nothing(f"no {kind} in {_where(graph_dir, endpoint)}" + (" (--limit 0)" if limit == 0 else ""))
 
 
 @main.command()
@@ -295,7 +387,7 @@ def load(graph, endpoint, graph_iri, chunk_size, replace):
 
 @main.command()
 @click.argument("graph_dir", metavar="DIR")
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="HTML file to write (-: stdout)")
 @click.option("--all", "whole", is_flag=True, help="the whole graph (default: officials, what they visited, "
               "and the divisions containing it)")
 def viz(graph_dir, output, whole):
@@ -388,7 +480,7 @@ def train(ctx, gold_dir, text_dir, output, config_path):
         except Exception as e:  # spaCy's config errors name the setting
             if type(e).__name__ != "ConfigValidationError":
                 raise
-            raise click.ClickException(" ".join(str(e).split()))
+            raise Fail(str(e))
     click.echo(f"kg: model in {path}; use it with --model {output}", err=True)
 
 

@@ -73,17 +73,37 @@ class Endpoint:
 
     url: str
     timeout: float = TIMEOUT
+    graph_iri: str | None = None  # ask this named graph only; None: the union of all graphs
 
     def __post_init__(self):
         _check_url(self.url)
+        if self.graph_iri is not None and not _IRI.match(self.graph_iri):
+            raise ValueError(f"{self.graph_iri}: not an absolute IRI for a graph")
 
     def select(self, query: str) -> list[dict]:
         """Rows as {variable: value or None}; ASK gives [{"result": "true"|"false"}], CONSTRUCT
-        and DESCRIBE give subject/predicate/object rows, as the embedded store does."""
-        body = urllib.parse.urlencode({"query": query}).encode("utf-8")
+        and DESCRIBE give subject/predicate/object rows, as the embedded store does.
+
+        The dataset is the named graph `graph_iri` as default graph (SPARQL 1.1 Protocol
+        `default-graph-uri`, which every server honours), else the union of the default graph
+        and every named graph (Oxigraph's `union-default-graph`; Virtuoso's default graph is
+        that union already), so that a graph loaded with `kg load --graph-iri` is found either
+        way. A syntax error the server reports (HTTP 400 with a position) is a SyntaxError."""
+        params = {"query": query}
+        if self.graph_iri:
+            params["default-graph-uri"] = self.graph_iri
+        else:
+            params["union-default-graph"] = ""
+        body = urllib.parse.urlencode(params).encode("utf-8")
         req = urllib.request.Request(self.url, data=body, method="POST", headers={
             "Content-Type": "application/x-www-form-urlencoded", "Accept": _ACCEPT})
-        ctype, data = _request(req, self.timeout)
+        try:
+            ctype, data = _request(req, self.timeout)
+        except EndpointError as e:
+            m = re.search(r"HTTP 400 .*?(error at \d+:\d+: .*)", str(e))
+            if m:
+                raise SyntaxError(m[1]) from None
+            raise
         if "json" in ctype:
             return _json_rows(json.loads(data.decode("utf-8")))
         import pyoxigraph

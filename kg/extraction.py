@@ -5,7 +5,7 @@ import json
 import os
 from pathlib import Path
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator
 
 from . import gazetteer, pipeline, read
@@ -124,30 +124,47 @@ def tag_pages(
         limit = UNIT_CHARS // 4  # a small first unit: nothing else runs while it is encoded
         for item in read_pages(paths):
             key = None
-            if cache is not None and isinstance(item, Page):
+            if cache is not None and isinstance(item, Page) and _chars(item) <= BIG_PAGE:
                 key = content_key(item.source)
                 hit = cache.get(key, item.source) if key else None
                 if hit is not None:
                     item = hit
-            unit.append((item, key))
-            if isinstance(item, Page):
-                pages.append(item)
-                chars += sum(len(a.text) for a in item.articles)
-            if chars >= limit or len(unit) >= UNIT_PAGES:
-                yield unit, pages
-                unit, pages, chars, limit = [], [], 0, UNIT_CHARS
+            parts = _parts(item) if isinstance(item, Page) and _chars(item) > UNIT_CHARS else [None]
+            for part in parts:  # a long page goes out a unit of articles at a time
+                work = item if part is None else part[0]
+                unit.append((item, key, part))
+                if isinstance(item, Page):
+                    pages.append(work)
+                    chars += _chars(work)
+                if chars >= limit or len(unit) >= UNIT_PAGES:
+                    yield unit, pages
+                    unit, pages, chars, limit = [], [], 0, UNIT_CHARS
         if unit:
             yield unit, pages
 
+    def finished(item, key, tagged):
+        stats["tagged"] += 1
+        if cache is not None and key:
+            cache.put(key, tagged)
+        return tagged
+
+    spool = None
     try:
         for unit, tagged in parallel.ordered_map(tag_batch, units(), jobs=jobs, dask=dask, ahead=encode_batch):
             fresh = iter(tagged)
-            for item, key in unit:
-                if isinstance(item, Page):
-                    item = next(fresh)
-                    stats["tagged"] += 1
-                    if cache is not None and key:
-                        cache.put(key, item)
+            for item, key, part in unit:
+                if part is not None:
+                    _, first, last = part
+                    if first:
+                        spool = SpooledArticles() if _chars(item) > BIG_PAGE else []
+                    for ta in next(fresh).articles:
+                        spool.append(ta)
+                    if not last:
+                        continue
+                    page = replace(item, text="", articles=[]) if isinstance(spool, SpooledArticles) else item
+                    item, spool = finished(item, key, TaggedPage(page, spool)), None
+                elif isinstance(item, Page):
+                    item = finished(item, key, next(fresh))
                 elif isinstance(item, TaggedPage):
                     stats["cached"] += 1
                 chars = sum(len(ta.article.text) for ta in item.articles) if isinstance(item, TaggedPage) else 0
@@ -157,6 +174,72 @@ def tag_pages(
                 yield item
     finally:
         bar.close()
+
+
+#: Article characters of a page beyond which its tagged articles wait on disk, not in memory,
+#: until the page's record is made (a concatenated dump of thousands of articles in one file).
+BIG_PAGE = 40 * UNIT_CHARS
+
+
+def _chars(page: Page) -> int:
+    return sum(len(a.text) for a in page.articles)
+
+
+def _parts(page: Page) -> list[tuple[Page, bool, bool]]:
+    """(part, first, last): the page's articles in runs of about UNIT_CHARS characters, each a Page
+    of its own for the tagger, so that no unit of work grows with the file."""
+    runs, run, n = [], [], 0
+    for a in page.articles:
+        run.append(a)
+        n += len(a.text)
+        if n >= UNIT_CHARS:
+            runs.append(run)
+            run, n = [], 0
+    if run or not runs:
+        runs.append(run)
+    return [(replace(page, text="", articles=r), i == 0, i == len(runs) - 1) for i, r in enumerate(runs)]
+
+
+class SpooledArticles:
+    """The tagged articles of a huge page in a temporary file, read back one at a time on each
+    pass, so that a page's record costs the memory of one article, not of the file."""
+
+    def __init__(self):
+        import tempfile
+        import weakref
+
+        fd, self._path = tempfile.mkstemp(prefix="kg-page-", suffix=".pickle")
+        self._fh = os.fdopen(fd, "wb")
+        self._n = 0
+        weakref.finalize(self, _remove, self._fh, self._path)
+
+    def append(self, ta: TaggedArticle) -> None:
+        import pickle
+
+        pickle.dump(ta, self._fh, protocol=pickle.HIGHEST_PROTOCOL)
+        self._n += 1
+
+    def __len__(self) -> int:
+        return self._n
+
+    def __iter__(self) -> Iterator[TaggedArticle]:
+        import pickle
+
+        self._fh.flush()
+        with open(self._path, "rb") as fh:
+            for _ in range(self._n):
+                yield pickle.load(fh)
+
+    def __reduce__(self):  # pickled (to a cache or a process): the articles themselves
+        return (list, (list(self),))
+
+
+def _remove(fh, path) -> None:
+    fh.close()
+    try:
+        os.unlink(path)
+    except OSError:
+        pass
 
 
 def _size(path) -> int:
@@ -221,18 +304,24 @@ def merge_prefixed(entities: list[_Entity]) -> list[_Entity]:
             out += ents
             continue
         ents.sort(key=lambda e: -len(e.name()))
+        names = [e.name() for e in ents]
+        # the entities by name, so that a long name looks up its suffixes instead of scanning every
+        # shorter entity (a page of thousands of entities: linear, not quadratic; the same merges)
+        by_name: dict[str, list[int]] = defaultdict(list)
+        for j, e in enumerate(ents):
+            if not e.code:
+                by_name[names[j]].append(j)
         absorbed = set()
         for i, long in enumerate(ents):
             if i in absorbed:
                 continue
-            for j in range(i + 1, len(ents)):
-                short = ents[j]
-                if j in absorbed or long.code or short.code:
-                    continue
-                ln, sn = long.name(), short.name()
-                if len(sn) >= 4 and ln.endswith(sn) and _divisions_only(ln[: -len(sn)], gaz):
-                    long.forms.update(short.forms)
-                    absorbed.add(j)
+            if not long.code:
+                ln = names[i]  # absorbed forms are shorter than it: the name stays
+                found = sorted(j for k in range(4, len(ln)) for j in by_name.get(ln[-k:], ()) if j > i)
+                for j in found:
+                    if j not in absorbed and _divisions_only(ln[: -len(names[j])], gaz):
+                        long.forms.update(ents[j].forms)
+                        absorbed.add(j)
             out.append(long)
     return out
 

@@ -169,6 +169,7 @@ def scalar_copy(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return h
 
 
+EDGE_KEY = "edge_key"  # GraphML data holding a multi-edge's key
 # GraphML's attr.type for each Python type (bool before int: a bool is an int).
 _GRAPHML_TYPES = ((bool, "boolean"), (int, "long"), (float, "double"), (str, "string"))
 # Characters XML 1.0 cannot hold, even escaped.
@@ -204,6 +205,8 @@ def graphml_lines(g: nx.MultiDiGraph):
         for attrs in items:
             for name, value in attrs.items():
                 types[name].add(_graphml_type(value))
+        if domain == "edge":
+            types[EDGE_KEY] = {"string"}  # the networkx key of a multi-edge, written beside the id
         for name in sorted(types):
             kind = types[name].pop() if len(types[name]) == 1 else "string"
             keys[(domain, name)] = (f"d{len(keys)}", kind)
@@ -228,8 +231,9 @@ def graphml_lines(g: nx.MultiDiGraph):
     yield data("graph", h.graph, "    ")
     for n, attrs in h.nodes(data=True):
         yield f'    <node id="{_xml(n)}">\n{data("node", attrs, "      ")}    </node>\n'
-    for u, v, k, attrs in h.edges(keys=True, data=True):
-        yield f'    <edge source="{_xml(u)}" target="{_xml(v)}" id="{_xml(k)}">\n{data("edge", attrs, "      ")}    </edge>\n'
+    for i, (u, v, k, attrs) in enumerate(h.edges(keys=True, data=True)):  # ids unique in the document
+        yield (f'    <edge source="{_xml(u)}" target="{_xml(v)}" id="e{i}">\n{data("edge", attrs, "      ")}'
+               f'      <data key="{keys[("edge", EDGE_KEY)][0]}">{_xml(k)}</data>\n    </edge>\n')
     yield "  </graph>\n</graphml>\n"
 
 
@@ -248,8 +252,15 @@ def _write(chunks, path) -> None:
 
 
 def read_graphml(path) -> nx.MultiDiGraph:
-    """A graph written by `write_graphml`, its list attributes split again."""
-    g = nx.read_graphml(path, force_multigraph=True)
+    """A graph written by `write_graphml`, its list attributes split again and its edge keys
+    (visited:0 …) restored from `edge_key` (the GraphML ids, e0, e1 …, are unique per file)."""
+    read = nx.read_graphml(path, force_multigraph=True)
+    g = nx.MultiDiGraph()
+    g.graph.update(read.graph)
+    g.add_nodes_from(read.nodes(data=True))
+    for u, v, k, attrs in read.edges(keys=True, data=True):
+        attrs = dict(attrs)
+        g.add_edge(u, v, key=attrs.pop(EDGE_KEY, k), **attrs)
     for _, attrs in g.nodes(data=True):
         for name in LIST_ATTRS:
             if name in attrs and isinstance(attrs[name], str):

@@ -59,11 +59,11 @@ def place_codes(store, place: str) -> list[str]:
     return sorted({_code_prefix(c) for c in codes if c.isdigit()})
 
 
-def _date_filter(var: str, bound: str, op: str) -> str:
+def _date_test(var: str, bound: str, op: str) -> str:
     """Compare an ISO date with a bound at the coarser of the two precisions (2024-12 ≥ 2024-12-15)."""
     n = len(bound)
     k = f"IF(STRLEN({var}) < {n}, STRLEN({var}), {n})"
-    return f"FILTER(SUBSTR({var}, 1, {k}) {op} SUBSTR({sparql_literal(bound)}, 1, {k}))"
+    return f"SUBSTR({var}, 1, {k}) {op} SUBSTR({sparql_literal(bound)}, 1, {k})"
 
 
 # One row per visit, whatever the store holds twice (a graph loaded into two named graphs of a
@@ -88,7 +88,7 @@ _BATCH = 1000  # visits per detail query: query texts of ~100 kB, fine for any s
 
 
 def visit_ids(store, official: str | None = None, place: str | None = None, since: str | None = None,
-              until: str | None = None, role: str | None = None) -> list[str]:
+              until: str | None = None, role: str | None = None, undated: bool = False) -> list[str]:
     """The IRIs of the visits that pass the filters (see `visits`).
 
     Oxigraph joins in the order written, so the most selective pattern comes first: an
@@ -116,25 +116,30 @@ def visit_ids(store, official: str | None = None, place: str | None = None, sinc
             raise ValueError(f"{role!r} is not a role ({' or '.join(ROLES)})")
         first.append(f"?v kgv:role <{ROLES[role]}> .")
     if since or until:
-        first.append("?v kgv:date ?when . BIND(STR(?when) AS ?day)")
-        if since:
-            first.append(_date_filter("?day", check_date(since), ">="))
-        if until:
-            first.append(_date_filter("?day", check_date(until), "<="))
+        tests = ([_date_test("?day", check_date(since), ">=")] if since else []) + (
+            [_date_test("?day", check_date(until), "<=")] if until else [])
+        if undated:
+            first.append("OPTIONAL { ?v kgv:date ?when } BIND(STR(?when) AS ?day)")
+            first.append(f"FILTER(!BOUND(?when) || ({' && '.join(tests)}))")
+        else:
+            first.append("?v kgv:date ?when . BIND(STR(?when) AS ?day)")
+            first.append(f"FILTER({' && '.join(tests)})")
     rows = select(store, "SELECT DISTINCT ?v WHERE {\n  %s\n}" % "\n  ".join(first + then))
     return [r["v"] for r in rows]
 
 
 def visits(store, official: str | None = None, place: str | None = None, since: str | None = None,
-           until: str | None = None, role: str | None = None) -> list[dict]:
+           until: str | None = None, role: str | None = None, undated: bool = False) -> list[dict]:
     """Who visited where: one dict per visit (VISIT_FIELDS), ordered by official, source and position.
 
     `official` and `place` match any form of a name (label or altLabel); `place` takes in
     everything inside it, by division code and by kgv:locatedIn. `since` and `until`
     (YYYY, YYYY-MM, YYYY-MM-DD) bound the visit's resolved date, leaving out visits
-    without one. `date` is the resolved ISO date where there is one, else the date as written.
+    without one unless `undated`. `date` is the resolved ISO date where there is one, else the
+    date as written. When nothing passes, `why_empty` says which name or filter removed what.
     """
-    ids = sorted(visit_ids(store, official=official, place=place, since=since, until=until, role=role))
+    ids = sorted(visit_ids(store, official=official, place=place, since=since, until=until, role=role,
+                           undated=undated))
     found = {}
     for i in range(0, len(ids), _BATCH):
         values = " ".join(sparql_iri(v) for v in ids[i:i + _BATCH])
@@ -237,3 +242,73 @@ def projects(store, limit: int | None = None) -> list[dict]:
         "articles": _per(store, "j", "?j a kgv:Project ; kgv:mentionedIn ?a", "COUNT(DISTINCT ?a)"),
     }
     return _listing(rows, "j", counts, ("visits", "articles"), "project", limit)
+
+
+# ---------------------------------------------------------------- why an answer is empty
+
+
+def names_of(store, kind: str) -> list[str]:
+    """Every form (label and altLabel) of the nodes of a class (Official, Place …), sorted."""
+    rows = select(store, "SELECT DISTINCT ?n WHERE { ?w a <%s> . { ?w rdfs:label ?n } UNION "
+                  "{ ?w skos:altLabel ?n } }" % CLASSES[kind])
+    return sorted({r["n"] for r in rows})
+
+
+def closest(name: str, names: list[str], n: int = 3) -> list[str]:
+    """The forms nearest to a name, for "did you mean": close spellings first, else names sharing a character."""
+    import difflib
+
+    near = difflib.get_close_matches(name, names, n=n, cutoff=0.4)
+    if not near:
+        near = sorted((x for x in names if set(x) & set(name)), key=lambda x: (-len(set(x) & set(name)), x))[:n]
+    return near
+
+
+def _holds(store, kind: str, name: str) -> bool:
+    lit = sparql_literal(name.strip(), "zh")
+    rows = select(store, "ASK { ?w a <%s> . { ?w rdfs:label %s } UNION { ?w skos:altLabel %s } }"
+                  % (CLASSES[kind], lit, lit))
+    return rows[0]["result"] == "true"
+
+
+def missing_name(store, kind: str, name: str, where: str) -> str | None:
+    """'no official named X in WHERE (closest: …)' when the graph has no such node, else None.
+    A place the graph has no node for still counts when the division list knows it (青海)."""
+    if _holds(store, kind, name) or kind == "Place" and place_codes(store, name):
+        return None
+    near = closest(name.strip(), names_of(store, kind))
+    hint = f" (closest: {'、'.join(near)})" if near else ""
+    return f"no {kind.lower()} named {name.strip()} in {where}{hint}"
+
+
+def why_empty(store, where: str, official: str | None = None, place: str | None = None,
+              since: str | None = None, until: str | None = None, role: str | None = None,
+              undated: bool = False) -> str:
+    """One line on why `visits` with these filters found nothing: a name the graph lacks, or
+    what each filter removed ("23 visits have no resolved date; --undated keeps them")."""
+    if official is not None and (msg := missing_name(store, "Official", official, where)):
+        return msg
+    if place is not None and (msg := missing_name(store, "Place", place, where)):
+        return msg
+    base = visit_ids(store, official=official, place=place)
+    who = " ".join(x for x in (official and f"by {official.strip()}", place and f"to {place.strip()}") if x)
+    if not base:
+        return f"no visit {who} in {where}".replace("  ", " ") if who else f"no visit in {where}"
+    parts = []
+    if since or until:
+        dated = set(visit_ids(store, official=official, place=place, since="0000"))
+        undated_n = len(set(base) - dated)
+        inside = set(visit_ids(store, official=official, place=place, since=since, until=until))
+        if undated_n and not undated:
+            parts.append(f"{undated_n} visit{'s have' if undated_n > 1 else ' has'} no resolved date; --undated keeps them")
+        if len(dated - inside):
+            n = len(dated - inside)
+            parts.append(f"{n} dated visit{'s fall' if n > 1 else ' falls'} outside "
+                         + " and ".join(x for x in (since and f"--since {since}", until and f"--until {until}") if x))
+    if role is not None:
+        n = len(set(base) - set(visit_ids(store, official=official, place=place, role=role)))
+        if n:
+            parts.append(f"{n} visit{'s are' if n > 1 else ' is'} not in the role {role}")
+    scope = f"{len(base)} visit{'s' if len(base) > 1 else ''} {who}".strip()
+    return f"none of the {scope} in {where} pass the filters: " + "; ".join(parts) if parts else \
+        f"no visit passes the filters in {where}"

@@ -363,6 +363,7 @@ def validate(graph: Graph):
 
 # ---------------------------------------------------------------- SPARQL (the twin of `kg query`)
 
+_READABLE = sorted(((p, str(ns)) for p, ns in {**PREFIXES, "kgr": KGR}.items()), key=lambda x: -len(x[1]))
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in sorted({**PREFIXES, "kgr": KGR}.items()))
 
 
@@ -385,12 +386,13 @@ def select(store, query: str) -> list[dict]:
     `store` is a pyoxigraph Store or a kg.endpoint.Endpoint, so the same query runs on the
     embedded store and on a server. ASK gives [{"result": "true"|"false"}]; CONSTRUCT and
     DESCRIBE give subject/predicate/object rows. A bad query raises SyntaxError."""
-    if hasattr(store, "select"):
-        return store.select(SPARQL_PREFIXES + query)
     import pyoxigraph
 
     try:
-        solutions = store.query(SPARQL_PREFIXES + query)
+        if hasattr(store, "select"):
+            return store.select(SPARQL_PREFIXES + query)
+        # the union of all graphs, as Endpoint asks a server: a store filled by hand may hold named graphs
+        solutions = store.query(SPARQL_PREFIXES + query, use_default_graph_as_union=True)
     except SyntaxError as e:  # positions as in the user's query, not counting the prefixes
         shift = SPARQL_PREFIXES.count("\n")
         raise SyntaxError(re.sub(r"\b(\d+):(\d+)\b", lambda m: f"{max(int(m[1]) - shift, 1)}:{m[2]}", str(e),
@@ -402,6 +404,30 @@ def select(store, query: str) -> list[dict]:
                 for t in solutions]
     names = [v.value for v in solutions.variables]
     return [{n: (row[n].value if row[n] is not None else None) for n in names} for row in solutions]
+
+
+def readable_iri(value: str) -> str:
+    """An IRI as a table shows it: prefixed (kgr:, kgv:, rdfs: …) and its percent-escapes
+    decoded, kgr:official/陈刚 for https://w3id.org/kg-cn/id/official/%E9%99%88%E5%88%9A.
+    Anything that is not an IRI of a known namespace is returned as it is."""
+    from urllib.parse import unquote
+
+    for prefix, ns in _READABLE:
+        if value.startswith(ns) and len(value) > len(ns):
+            return f"{prefix}:{unquote(value[len(ns):])}"
+    return value
+
+
+def query_error(error: SyntaxError, limit: int = 200) -> str:
+    """A SPARQL syntax error as one line: `query: syntax error at line 2, column 7: expected …`."""
+    text = " ".join(str(error).split())
+    m = re.match(r"(?:.*?)error at (\d+):(\d+):?\s*(.*)", text)
+    if m:  # the parser's character classes (['0' ..= '9' | …]) say nothing to a reader
+        rest = re.sub(r",?\s*\[[^\]]*\]", "", m[3])
+        line = f"query: syntax error at line {m[1]}, column {m[2]}: {rest}"
+    else:
+        line = f"query: {text}"
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 _SPARQL_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\x00-\x20<>\"{}|^`\\]*$")

@@ -382,3 +382,65 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         if s < e:
             spans.append((s, e))
     return spans
+
+
+class Published(NamedTuple):
+    """An article of a JSONL corpus with the date the corpus gives for it (YYYY-MM-DD as written there)."""
+
+    article: Article
+    published: str | None
+    id: str | None
+
+
+def read_jsonl(path) -> Iterator[Published | InputError]:
+    """The articles of a JSONL corpus ({"id", "date", "title", "text"} a line, gzip or plain), one at a
+    time: memory is bounded by the longest line, not the file (a 2 GB corpus streams).
+
+    A bad line is yielded as an InputError naming `FILE:LINE` and the rest is read on; a file that
+    cannot be opened is one InputError. Offsets of an article are into its own title + "\\n" + text.
+    """
+    import gzip
+    import json
+
+    path = Path(path)
+    try:
+        with path.open("rb") as probe:
+            gz = probe.read(2) == b"\x1f\x8b"
+        fh = gzip.open(path, "rt", encoding="utf-8", errors="replace") if gz else path.open(
+            "r", encoding="utf-8-sig", errors="replace")
+    except FileNotFoundError:
+        yield InputError(path, "no such file")
+        return
+    except OSError as e:
+        yield InputError(path, f"cannot read ({e.strerror or e})")
+        return
+    index = 0
+    with fh:
+        try:
+            for lineno, line in enumerate(fh, 1):
+                if not line.strip():
+                    continue
+                try:
+                    rec = json.loads(line)
+                except ValueError as e:
+                    yield InputError(f"{path}:{lineno}", f"not JSON ({e.msg if hasattr(e, 'msg') else e})")
+                    continue
+                if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+                    yield InputError(f"{path}:{lineno}", 'not a record with a "text" string')
+                    continue
+                title = rec.get("title") if isinstance(rec.get("title"), str) else ""
+                body = _CONTROL.sub("", rec["text"]).replace("\r\n", "\n").replace("\r", "\n").strip()
+                text = "\n".join(x for x in (title.strip(), body) if x)
+                if not text:
+                    yield InputError(f"{path}:{lineno}", "empty text")
+                    continue
+                date = rec.get("date")
+                yield Published(
+                    Article(source=str(path), index=index, start=0, end=len(text), text=text,
+                            segments=[Segment(0, 0, len(text))], headline=title.strip()),
+                    str(date) if date is not None else None,
+                    str(rec["id"]) if rec.get("id") is not None else None,
+                )
+                index += 1
+        except (OSError, EOFError) as e:  # a truncated or corrupt gzip stream
+            yield InputError(path, f"cannot read past line {index} ({e})")

@@ -90,13 +90,17 @@ def fresh(graph_dir) -> bool:
     return recorded.get("sha256") == _sha256(ttl)  # copied without its times: same bytes?
 
 
-def open_graph(graph_dir):
-    """A pyoxigraph store with the graph of DIR: DIR/store read-only, else DIR/graph.ttl in memory."""
+def open_graph(graph_dir, graph_iri: str | None = None):
+    """A pyoxigraph store with the graph of DIR: DIR/store read-only, else DIR/graph.ttl in memory.
+
+    A `kg build` folder holds one graph, so `graph_iri` (a named graph of a server) is refused."""
     import pyoxigraph
 
     from . import rdf
 
     d = Path(graph_dir)
+    if graph_iri is not None:
+        raise InputError(d, "holds one graph; --graph-iri names a graph on a server (give --endpoint URL)")
     ttl = d / TURTLE
     if fresh(d) or not ttl.exists() and (d / STORE / STAMP).is_file():
         try:

@@ -329,6 +329,12 @@ def write_html(g: nx.MultiDiGraph, path, whole: bool = False, title: str | None 
     """Write the page atomically; returns what it shows (view, node and edge counts, path)."""
     data = page_data(g, whole=whole)
     text = _page(data, title)
-    with atomic_write(path) as fh:
-        fh.write(text)
+    if str(path) == "-":  # standard output
+        import sys
+
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        with atomic_write(path) as fh:
+            fh.write(text)
     return {"view": data["view"], "nodes": len(data["nodes"]), "edges": len(data["edges"]), "path": str(path)}

@@ -25,7 +25,7 @@ def test_visits_by_official(graph_dir):
 
 def test_hostile_name_is_a_name(graph_dir):
     res = run_kg("visits", "--graph", str(graph_dir), "--official", '陈刚" } UNION { ?s ?p ?o } #', "--format", "json")
-    assert res.returncode == 0, res.stderr
+    assert res.returncode == 1 and "no official named" in res.stderr, res.stderr
     assert json.loads(res.stdout) == []
 
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyoxigraph
@@ -30,6 +31,12 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
+    with serve(tmp_path_factory) as base:
+        yield base
+
+
+@contextmanager
+def serve(tmp_path_factory):
     """http://127.0.0.1:PORT of an Oxigraph server with its data in a temporary folder."""
     assert OXIGRAPH.is_file(), "the oxigraph package (test extra) ships the server binary"
     port = _free_port()
@@ -135,7 +142,8 @@ def test_hostile_names_over_http(server, out):
         assert queries.visits(remote, official=name) == []
         assert queries.visits(remote, place=name) == []
     res = run_kg("visits", "--endpoint", f"{server}/query", "--official", HOSTILE[0], "--format", "json")
-    assert res.returncode == 0 and json.loads(res.stdout) == [], res.stderr
+    assert res.returncode == 1 and json.loads(res.stdout) == [], res.stderr
+    assert res.stderr.startswith("kg: no official named ") and len(res.stderr.strip().splitlines()) == 1
     assert _count(server) == before
 
 
@@ -144,15 +152,40 @@ def test_errors_are_one_line(server, out):
     for args in (("load", out, "--endpoint", f"{dead}/store"), ("query", COUNT, "--endpoint", f"{dead}/query"),
                  ("visits", "--endpoint", f"{dead}/query")):
         res = run_kg(*args)
-        assert res.returncode == 1 and "cannot reach the store" in res.stderr, args
+        assert res.returncode == 2 and "cannot reach the store" in res.stderr, args
         assert "Traceback" not in res.stderr and len(res.stderr.strip().splitlines()) == 1
     res = run_kg("load", out, "--endpoint", f"{server}/nothing-here")
-    assert res.returncode == 1 and "HTTP 404" in res.stderr and len(res.stderr.strip().splitlines()) == 1
-    res = run_kg("query", "SELECT ?x WHERE { ?x", "--endpoint", f"{server}/query")
-    assert res.returncode == 1 and "HTTP 400" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    assert res.returncode == 2 and "HTTP 404" in res.stderr and len(res.stderr.strip().splitlines()) == 1
+    res = run_kg("query", "SELECT ?x WHERE {\n ?x", "--endpoint", f"{server}/query")
+    assert res.returncode == 2 and len(res.stderr.strip().splitlines()) == 1
+    assert res.stderr.startswith("kg: query: syntax error at line 2, column 4: expected "), res.stderr
     res = run_kg("load", out, "--endpoint", f"{server}/store", "--graph-iri", "not an iri")
-    assert res.returncode == 1 and "not an absolute IRI" in res.stderr
+    assert res.returncode == 2 and "not an absolute IRI" in res.stderr
     with pytest.raises(EndpointError):
         Endpoint(f"{dead}/query").select(COUNT)
     with pytest.raises(ValueError):
         Endpoint("ftp://example.org/sparql")
+
+
+def test_a_graph_loaded_into_a_named_graph_is_queried(tmp_path_factory, out):
+    """`kg load --graph-iri` then every query command: over the union of graphs by default, or
+    the one graph with --graph-iri; a server of its own, so that nothing else is in it."""
+    with serve(tmp_path_factory) as base:
+        g = "https://w3id.org/kg-cn/graph/seeds"
+        assert run_kg("load", out, "--endpoint", f"{base}/store", "--graph-iri", g).returncode == 0
+        assert _count(base, g) > 0 and int(Endpoint(f"{base}/query").select(
+            "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")[0]["n"]) > 0  # the union
+        local = queries.visits(store.open_graph(out), official="陈刚")
+        for extra in ((), ("--graph-iri", g)):
+            res = run_kg("visits", "--endpoint", f"{base}/query", "--official", "陈刚", "--format", "json", *extra)
+            assert res.returncode == 0 and json.loads(res.stdout) == local, (extra, res.stderr)
+            res = run_kg("officials", "--endpoint", f"{base}/query", "--format", "json", *extra)
+            assert res.returncode == 0 and json.loads(res.stdout) == queries.officials(store.open_graph(out))
+            res = run_kg("query", "SELECT ?c WHERE { ?p rdfs:label \"湟中区\"@zh ; kgv:gbCode ?c }",
+                         "--endpoint", f"{base}/query", "--format", "json", *extra)
+            assert json.loads(res.stdout) == [{"c": "630106"}], res.stderr
+        res = run_kg("visits", "--endpoint", f"{base}/query", "--official", "陈刚",
+                     "--graph-iri", "https://example.org/empty")
+        assert res.returncode == 1 and "no official named 陈刚" in res.stderr
+        res = run_kg("visits", "--graph", out, "--graph-iri", g)
+        assert res.returncode == 2 and "--graph-iri names a graph on a server" in res.stderr

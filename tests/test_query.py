@@ -1,5 +1,6 @@
 """Querying the built graph: the on-disk store, `kg visits` with its filters, the listings and
 `kg query`, on the seeds and on a page built here (real pipeline, real Oxigraph store)."""
+import os
 import json
 import re
 import shutil
@@ -53,8 +54,9 @@ def dated(tmp_path_factory):
 
 def _visits(*args) -> list[dict]:
     res = run_kg("visits", *args, "--format", "json")
-    assert res.returncode == 0, res.stderr
-    return json.loads(res.stdout)
+    rows = json.loads(res.stdout)
+    assert res.returncode == (0 if rows else 1), res.stderr  # exit 1: nothing found
+    return rows
 
 
 # ---------------------------------------------------------------- the store
@@ -63,7 +65,8 @@ def _visits(*args) -> list[dict]:
 def test_build_fills_a_store_that_holds_the_graph(built, out, db):
     result, _ = built
     assert (out / "store").is_dir() and store.fresh(out)
-    assert not [p.name for p in out.iterdir() if p.name.startswith(".")]  # no temporary folder left
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [".kg-sets"]  # no temporary folder left
+    assert [p.name for p in (out / ".kg-sets").iterdir() if p.name != "current"] == [os.readlink(out / ".kg-sets" / "current")]
     assert len(db) == len(result.rdf) == result.summary["triples"]
     rows = select(db, 'SELECT ?code WHERE { ?p rdfs:label "果洛藏族自治州"@zh ; kgv:gbCode ?code }')
     assert rows == [{"code": "632600"}]
@@ -101,7 +104,7 @@ def test_store_is_replaced_whole_and_a_stale_one_is_not_used(out, tmp_path):
     assert (d / "store" / store.STAMP).read_bytes() == before
     assert sorted(p.name for p in d.iterdir()) == ["graph.ttl", "store"]
     res = run_kg("visits", "--graph", d)  # the store is stale and graph.ttl is broken: one line
-    assert res.returncode == 1 and "graph.ttl: not valid Turtle" in res.stderr and "Traceback" not in res.stderr
+    assert res.returncode == 2 and "graph.ttl: not valid Turtle" in res.stderr and "Traceback" not in res.stderr
 
 
 # ---------------------------------------------------------------- kg visits
@@ -157,7 +160,7 @@ def test_hostile_names_are_names(db, out):
         assert queries.visits(db, official=name, place=name) == []
     assert len(db) == triples
     res = run_kg("visits", "--graph", out, "--official", HOSTILE[0], "--place", HOSTILE[1], "--format", "json")
-    assert res.returncode == 0 and json.loads(res.stdout) == [], res.stderr
+    assert res.returncode == 1 and json.loads(res.stdout) == [], res.stderr
 
 
 def test_dates_and_roles(dated, db):
@@ -264,5 +267,5 @@ def test_query_select_ask_construct_and_errors(out):
     assert json.loads(res.stdout) == [{"subject": str(KGR["place/632600"]), "predicate": str(RDFS.label),
                                        "object": "果洛藏族自治州"}]
     res = run_kg("query", "SELECT ?x WHERE { ?x", "--graph", out)
-    assert res.returncode == 1 and "Traceback" not in res.stderr
-    assert len(res.stderr.strip().splitlines()) == 1 and "error at 1:" in res.stderr
+    assert res.returncode == 2 and "Traceback" not in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1 and "syntax error at line 1, column" in res.stderr

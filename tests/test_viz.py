@@ -113,7 +113,7 @@ def test_bad_graph_is_one_line(tmp_path, content, problem):
     if content is not None:
         (d / "graph.json").write_text(content, "utf-8")
     r = run_kg("viz", d, "-o", tmp_path / "x.html")
-    assert r.returncode == 1
+    assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and problem in lines[0] and str(d) in lines[0] and "Traceback" not in r.stderr
     assert not (tmp_path / "x.html").exists()
