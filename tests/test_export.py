@@ -130,5 +130,5 @@ def test_export_is_reproducible_and_refuses_bad_input(built, tmp_path):
     bad.mkdir()
     (bad / "graph.json").write_text("{not json", "utf-8")
     r = run_kg("export", "--graph", bad, "--format", "csv", "-o", tmp_path / "t")
-    assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1 and "not JSON" in r.stderr
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1 and "not JSON" in r.stderr
     assert "Traceback" not in r.stderr and not (tmp_path / "t" / "nodes.csv").exists()

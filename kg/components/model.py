@@ -126,7 +126,7 @@ class Merge:
 @Language.factory(
     "kg_merge",
     assigns=["doc.ents", "doc.spans"],
-    default_config={"fill": "PROJECT+OFFICIAL", "nested": True, "prefer": "PROJECT+OFFICIAL"},
+    default_config={"fill": "PROJECT+OFFICIAL+ORG", "nested": True, "prefer": "PROJECT+OFFICIAL"},
 )
 def make_merge(nlp: Language, name: str, fill: str, nested: bool, prefer: str):
     return Merge(fill, nested, prefer)
