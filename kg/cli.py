@@ -306,34 +306,30 @@ def query(sparql, graph_dir, endpoint, graph_iri, fmt):
         _nothing(f"no row answers the query in {_where(graph_dir, endpoint)}")
 
 
+
+def _listing_options(f):
+    """The options every listing takes: where the graph is, which named graph, the format, the limit."""
+    for option in (_LIMIT, _FORMAT, _GRAPH_IRI, _ENDPOINT, _GRAPH):
+        f = option(f)
+    return f
+
+
 @main.command()
-@_GRAPH
-@_ENDPOINT
-@_GRAPH_IRI
-@_FORMAT
-@_LIMIT
+@_listing_options
 def officials(graph_dir, endpoint, graph_iri, fmt, limit):
     """Officials with their titles, visits made (as lead), posts and articles; most visits first."""
     _listing("officials", graph_dir, endpoint, graph_iri, fmt, limit, ("official", "titles", "visits", "lead", "posts", "articles"))
 
 
 @main.command()
-@_GRAPH
-@_ENDPOINT
-@_GRAPH_IRI
-@_FORMAT
-@_LIMIT
+@_listing_options
 def places(graph_dir, endpoint, graph_iri, fmt, limit):
     """Places with their code, visits received (directly and inside them) and articles."""
     _listing("places", graph_dir, endpoint, graph_iri, fmt, limit, ("place", "code", "level", "visits", "within", "articles"))
 
 
 @main.command()
-@_GRAPH
-@_ENDPOINT
-@_GRAPH_IRI
-@_FORMAT
-@_LIMIT
+@_listing_options
 def projects(graph_dir, endpoint, graph_iri, fmt, limit):
     """Projects with where they are, visits received and articles."""
     _listing("projects", graph_dir, endpoint, graph_iri, fmt, limit, ("project", "place", "visits", "articles"))
