@@ -26,7 +26,7 @@ def extract(paths):
 # Every module the README names, importable as `kg.store`, `kg.queries` … after a bare `import kg`;
 # imported on first use, since spaCy and the tagger take seconds to load and a query needs neither.
 MODULES = ("annotation", "atomic", "boundaries", "build", "cache", "dates", "endpoint", "errors", "export",
-           "extraction", "gazetteer", "graph", "lac", "lexicon", "maps", "model", "parallel", "pipeline", "plot",
+           "extraction", "fonts", "gazetteer", "graph", "lac", "lexicon", "maps", "model", "parallel", "pipeline", "plot",
            "progress", "queries", "rdf", "read", "relations", "resolve", "store", "tables", "tokenizer", "train",
            "trips", "viz")
 

@@ -96,7 +96,7 @@ def draw(g, count: str = "trips", level: str | None = None, official: str | None
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch, PathPatch
 
-    from .plot import cjk_font
+    from .fonts import cjk_font
 
     cjk_font()
     provinces = sorted({boundaries.level_of(c) == "province" and c or c[:2] + "0000" for c, _ in outlined})
