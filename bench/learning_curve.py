@@ -11,6 +11,7 @@ to every run (`--training.max_steps 1500`). It tells whether more annotation pay
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -41,8 +42,9 @@ def main() -> None:
     for n in args.sizes:
         out = args.out / f"n{n or 'all'}"
         t = time.perf_counter()
-        model = train(ROOT / "train" / "gold", ROOT / "train" / "texts", out, overrides=overrides, limit=n,
-                      log=lambda m: print(m, file=sys.stderr))
+        with contextlib.redirect_stdout(sys.stderr):  # spaCy's training log; the table alone on stdout
+            model = train(ROOT / "train" / "gold", ROOT / "train" / "texts", out, overrides=overrides, limit=n,
+                          log=lambda m: print(m, file=sys.stderr))
         minutes = (time.perf_counter() - t) / 60
         d, s = out / "dev.jsonl", out / "seeds.jsonl"
         extract(dev_files, str(model), "", d)

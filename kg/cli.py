@@ -409,8 +409,9 @@ def map_(graph_dir, output, count_visits, official, role, since, until, level):
     """A map of the divisions visited, shaded by trips (or visits) received."""
     from pathlib import Path
 
-    from . import boundaries, maps, plot
+    from . import boundaries, maps
     from . import viz as pictures
+    from .fonts import FontError
 
     if Path(output).suffix.lower() not in (".png", ".svg"):
         raise click.BadParameter(f"{output}: write a .png or .svg file", param_hint="-o")
@@ -419,7 +420,7 @@ def map_(graph_dir, output, count_visits, official, role, since, until, level):
             g = pictures.load(graph_dir)
             fig = maps.draw(g, count="visits" if count_visits else "trips", level=level, official=official,
                             role=role, since=since, until=until, source=str(Path(graph_dir) / "graph.json"))
-        except (boundaries.BoundaryError, plot.FontError) as e:
+        except (boundaries.BoundaryError, FontError) as e:
             raise click.ClickException(str(e))
         except maps.MapError as e:
             raise click.ClickException(f"{Path(graph_dir) / 'graph.json'}: {e}")

@@ -72,16 +72,18 @@ def _with_features() -> Language:
     return nlp
 
 
+_SWITCH = {"1": "ALL", "true": "ALL", "0": "", "false": ""}
+
+
 def _merge_options() -> dict:
     out = {}
     for part in filter(None, os.environ.get(MERGE_ENV, "").split(",")):
         key, _, value = part.partition("=")
         key, value = key.strip(), value.strip()
-        on = value.lower() not in ("0", "false", "")
         if key in ("prefer", "fill"):  # labels joined by + (PROJECT+OFFICIAL); 1: every label, 0: none
-            out[key] = value if value.lower() not in ("0", "1", "true", "false", "") else ("ALL" if on else "")
+            out[key] = _SWITCH.get(value.lower(), value)
         else:
-            out[key] = on
+            out[key] = value.lower() not in ("0", "false", "")
     return out
 
 
