@@ -152,6 +152,65 @@ def cmd_sample(args):
     cmd_table(args)
 
 
+# An official's title near a visit cue: the items that teach the visit relation.
+TITLED_CUE = re.compile(r"(?:书记|省长|市长|州长|县长|主席|总理|部长|主任|委员)[^。]{0,40}?(?:%s)" % VISIT_CUE.pattern)
+
+
+def cmd_extend(args):
+    """More items for the visit relation: items whose text has an official's title before a visit cue,
+    in new batches (bN…), each batch reading `--double` items of the next one blind; the items
+    already sampled, their titles and anything near a measuring text are left out."""
+    rng = random.Random(args.seed)
+    held = measuring_shingles()
+    old = items()
+    have = {it["id"] for it in old}
+    seen_titles = {it.get("title") for it in old}
+    have_sh = set().union(*(shingles(text_of(it["id"])) for it in old)) if TEXTS.exists() else set()
+    by_group: dict[str, list[dict]] = defaultdict(list)
+    for row in corpus():
+        text = item_text(row)
+        if row["id"] in have or not 200 <= len(text) <= 1300 or row["title"] in seen_titles:
+            continue
+        if not TITLED_CUE.search(row["text"]):
+            continue
+        sh = shingles(text)
+        if len(sh & held) > 0.05 * len(sh) or len(sh & have_sh) > 0.3 * len(sh):
+            continue
+        seen_titles.add(row["title"])
+        by_group[group_of(row)].append(row)
+    chosen = []
+    for g in GROUPS:
+        rows = sorted(by_group[g], key=lambda r: r["id"])
+        rng.shuffle(rows)
+        if g == "tibetcn":
+            ranks = spread_ranks(rows)
+            rows.sort(key=lambda r: ranks[r["id"]])
+        chosen += rows[: args.per_group]
+    rng.shuffle(chosen)
+    first = 1 + max(int(it["batch"][1:]) for it in old)
+    new = []
+    for i, row in enumerate(chosen):
+        text = item_text(row)
+        new.append({"id": row["id"], "origin": row["origin"], "outlet": row["outlet"], "date": row["date"],
+                    "group": GROUPS[group_of(row)], "year": year(row), "province": province(text),
+                    "chars": len(text), "batch": f"b{first + i % args.batches}", "second": None,
+                    "split": "valid" if int(hashlib.sha1(row["id"].encode()).hexdigest(), 16) % 10 == 0 else "train"})
+    for b in range(args.batches):
+        mine = [it for it in new if it["batch"] == f"b{first + b}"]
+        for it in mine[: args.double]:
+            it["second"] = f"b{first + (b + 1) % args.batches}"
+    with open(ITEMS, "a", encoding="utf-8") as f:
+        for it in new:
+            f.write(json.dumps(it, ensure_ascii=False) + "\n")
+    for b in range(args.batches):
+        name = f"b{first + b}"
+        (TRAIN / "batches" / f"{name}.txt").write_text(
+            "".join(it["id"] + "\n" for it in new if it["batch"] == name), encoding="utf-8")
+        (TRAIN / "batches" / f"{name}-second.txt").write_text(
+            "".join(it["id"] + "\n" for it in new if it["second"] == name), encoding="utf-8")
+    print(f"{len(new)} items in batches b{first}…b{first + args.batches - 1} → {ITEMS}")
+
+
 def spread_ranks(rows) -> dict[str, int]:
     """Round-robin order over (outlet, year): the k-th item of each pair before any (k+1)-th."""
     seen: Counter = Counter()
@@ -204,10 +263,10 @@ def cmd_texts(args):
 def cmd_pre(args):
     out = TRAIN / "pre"
     out.mkdir(parents=True, exist_ok=True)
-    its = items()
+    its = [it for it in items() if not args.batch or args.batch in (it["batch"], it["second"])]
     tmp = TRAIN / "pre.jsonl"
     subprocess.run(
-        [str(ROOT / ".venv" / "bin" / "kg"), "extract", *[str(TEXTS / f"{it['id']}.txt") for it in its], "-o", str(tmp)],
+        [str(Path(sys.executable).parent / "kg"), "extract", *[str(TEXTS / f"{it['id']}.txt") for it in its], "-o", str(tmp)],
         check=True,
     )
     for line in open(tmp, encoding="utf-8"):
@@ -408,7 +467,13 @@ def main():
     sub.add_parser("sample")
     sub.add_parser("table")
     sub.add_parser("texts")
-    sub.add_parser("pre")
+    e = sub.add_parser("extend")
+    e.add_argument("--per-group", type=int, default=50)
+    e.add_argument("--batches", type=int, default=2)
+    e.add_argument("--double", type=int, default=10)
+    e.add_argument("--seed", type=int, default=14)
+    pr = sub.add_parser("pre")
+    pr.add_argument("--batch", default=None, help="only the items of this batch (first or second reading)")
     c = sub.add_parser("check")
     c.add_argument("files", nargs="+")
     c.add_argument("--show", action="store_true")
@@ -420,6 +485,7 @@ def main():
         "sample": cmd_sample,
         "table": cmd_table,
         "texts": cmd_texts,
+        "extend": cmd_extend,
         "pre": cmd_pre,
         "check": cmd_check,
         "compile": cmd_compile,
