@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import combinations
 
-from . import dates, gazetteer, lexicon
+from . import dates, gazetteer, lexicon, visit_model
 from .model import TYPES, Evidence, Fact, Mention, Sentence, TaggedArticle
 
 SITES = ("PLACE", "PROJECT", "ORG")
@@ -338,6 +338,8 @@ def _article_visits(ta: TaggedArticle, officials: set[str] | None = None) -> lis
     cands = _candidates(ta, by_sent)
     lead = _lead(ta, by_sent, cands)
     resolved = [replace(v, official=v.official or lead) for v in cands if v.official or lead]
+    resolved += [_Visit(c.official, c.target, c.sentence, c.sentence, c.target.start)
+                 for c in visit_model.visits(ta, by_sent, lead)]  # after the rules': theirs win a tie
     if lead:
         resolved += _accompanying(ta, by_sent, lead, resolved)
     head = len(ta.article.headline)

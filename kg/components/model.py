@@ -17,6 +17,7 @@ from .. import gazetteer, lexicon
 from . import spans as sp
 from ..model import LABELS
 from .officials import title_before
+from .places import HOME
 
 RULES = "kg.rules"  # doc.user_data: the rules' flat entities, (start, end, label)
 
@@ -117,7 +118,7 @@ class Merge:
                 span.label_ = "OFFICIAL"  # a post written next to the name makes an official
         if span.label_ == "PLACE" and span._.code is None:
             forms = self.gaz.lookup(span.text)
-            if forms and len({f.division.code for f in forms}) == 1:
+            if forms and len({f.division.code for f in forms}) == 1 and _may_code(forms[0], doc.user_data.get(HOME)):
                 span._.code = forms[0].division.code
                 span._.canonical = forms[0].division.name
         return span
@@ -130,6 +131,14 @@ class Merge:
 )
 def make_merge(nlp: Language, name: str, fill: str, nested: bool, prefer: str):
     return Merge(fill, nested, prefer)
+
+
+def _may_code(form: gazetteer.Form, home: str | None) -> bool:
+    """A bare stem of a county or township (江海 of 江海区, 三江 of 三江侗族自治县) names that unit only
+    in the province the text is set in; elsewhere it is a word or another place of the same name."""
+    if form.kind != "stem" or form.division.level in (gazetteer.PROVINCE, gazetteer.PREFECTURE):
+        return True
+    return home is not None and form.division.code[:2] == home
 
 
 def _labels(spec: str) -> frozenset[str]:

@@ -10,6 +10,9 @@ from .. import gazetteer, lexicon
 from . import spans as sp
 
 
+HOME = "kg.home_found"  # the province the text is set in, as this component found it
+
+
 def _choose(forms, home: str | None) -> gazetteer.Form:
     """One division for an ambiguous form: the paper's own province first, then the higher level."""
     return min(
@@ -89,6 +92,7 @@ class PlaceTagger:
                 if forms:
                     found.append((i, j + 1, forms))
         home = doc.user_data.get("kg.home") or home_province(f for _, _, f in found)
+        doc.user_data[HOME] = home  # for the recognizer's places, coded after this (kg_merge)
         out = []
         for start, end, forms in found:
             ok = [f for f in forms if _accept(f, w, start, end, lac_locs, home)]
