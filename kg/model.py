@@ -132,8 +132,8 @@ class Fact:
     evidence: Evidence | None = None
     date: str | None = None  # as written in the text
     iso_date: str | None = None  # resolved, YYYY-MM-DD or YYYY-MM or YYYY (a range's first day)
-    date_end: str | None = None  # a range's last day (9月13日至17日), YYYY-MM-DD
-    date_precision: str | None = None  # day | month | year | approximate (日前, 近日), with iso_date
     role: str | None = None  # lead | accompanying (visited)
     post: str | None = None  # holds_post: the title as written
     weight: int = 1
+    date_end: str | None = None  # a range's last day (9月13日至17日), YYYY-MM-DD
+    date_precision: str | None = None  # day | month | year | approximate (日前, 近日), with iso_date
