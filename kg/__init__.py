@@ -16,11 +16,12 @@ def nlp():
     return _nlp()
 
 
-def extract(paths):
-    """One record per readable input file, in the evaluation format (GUIDELINE.md)."""
+def extract(paths, **options):
+    """One record per readable input file (or JSONL record), in the evaluation format (GUIDELINE.md);
+    options as kg.extraction.tag_pages (published="YYYY-MM-DD", jobs, cache …)."""
     from .extraction import extract as _extract
 
-    return _extract(paths)
+    return _extract(paths, **options)
 
 
 # Every module the README names, importable as `kg.store`, `kg.queries` … after a bare `import kg`;

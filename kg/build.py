@@ -94,6 +94,7 @@ def run(
     dask=None,
     cache=None,
     progress: bool = False,
+    published=None,
 ) -> BuildResult:
     """Tag the pages, read their facts, resolve, and build the graph (and the files, with `out_dir`).
 
@@ -102,7 +103,9 @@ def run(
     the graph is the same either way. `cache` is a folder of tagged pages
     (True: OUT/.cache) so that a rebuild tags only new or changed pages.
     `progress` draws a bar on stderr when it is a terminal. The summary adds
-    how many pages were `tagged` and how many came from the `cached` pages.
+    how many pages were `tagged` and how many came from the `cached` pages. `published`
+    (YYYY-MM-DD) is every page's publication date, which visit dates resolve against; without it
+    a page's is read from its file name, its JSONL record or its masthead (kg.dates.publication).
     """
     from .extraction import Failure, file_record, tag_pages
 
@@ -113,7 +116,8 @@ def run(
     pages, failures, facts = [], [], []
     records = _Spool(out_dir) if out_dir is not None else None
     try:
-        for item in tag_pages(paths, jobs=jobs, dask=dask, cache=store, stats=stats, progress=progress):
+        for item in tag_pages(paths, jobs=jobs, dask=dask, cache=store, stats=stats, progress=progress,
+                              published=published):
             if isinstance(item, Failure):
                 failures.append(item)
                 continue

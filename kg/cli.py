@@ -30,6 +30,19 @@ def _use_model(ctx, param, value):
     return value
 
 
+def _published(ctx, param, value):
+    from .dates import check_published
+
+    try:
+        return check_published(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e))
+
+
+_PUBLISHED = click.option("--published", default=None, metavar="YYYY-MM-DD", callback=_published,
+                          help="publication date of every input page, which visit dates resolve against "
+                               "[default: from the file name, the JSONL record or the masthead]")
+
 _MODEL = click.option("--model", default=None, metavar="DIR", callback=_use_model, expose_value=False,
                       help="a model made by `kg train` (default: the shipped one; \"rules\": rules only)")
 
@@ -72,9 +85,10 @@ def main():
 @click.option("--show", is_flag=True, help="also print the officials with their titles and the places")
 @click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(min=0), help="tagging processes (0: one per core)")
 @click.option("--progress/--no-progress", default=True, help="progress bar on stderr when it is a terminal")
+@_PUBLISHED
 @_MODEL
-def extract(paths, output, show, jobs, progress):
-    """Entities (and visits) per input file, one JSON line each."""
+def extract(paths, output, show, jobs, progress, published):
+    """Entities (and visits) per input file or JSONL record (.jsonl, .jsonl.gz), one JSON line each."""
     # imported here, not at the top: spaCy takes seconds to import, and the query commands need none of it
     from . import extraction as ex
 
@@ -83,7 +97,7 @@ def extract(paths, output, show, jobs, progress):
     failures, n = [], 0
     try:
         with _output(output) as fh:
-            for rec in ex.iter_records(paths, jobs=jobs, progress=progress):
+            for rec in ex.iter_records(paths, jobs=jobs, progress=progress, published=published):
                 if isinstance(rec, ex.Failure):
                     failures.append(rec)
                     if n:  # until a page is read, a failure may be all there is: one line then
@@ -126,9 +140,11 @@ def _output(path):
 @click.option("--cache", "cache_dir", default=None, type=click.Path(file_okay=False), help="tagged-page cache [default: OUT/.cache]")
 @click.option("--no-cache", is_flag=True, help="tag every page afresh and keep nothing")
 @click.option("--progress/--no-progress", default=True, help="progress bar on stderr when it is a terminal")
+@_PUBLISHED
 @_MODEL
-def build(paths, out_dir, region, jobs, dask, cache_dir, no_cache, progress):
-    """The knowledge graph: graph.ttl, graph.graphml, graph.json and extract.jsonl in OUT."""
+def build(paths, out_dir, region, jobs, dask, cache_dir, no_cache, progress, published):
+    """The knowledge graph (pages, folders of pages, JSONL corpora): graph.ttl, graph.graphml, graph.json
+    and extract.jsonl in OUT."""
     from . import build as b
     from . import rdf
     from .errors import NothingRead
@@ -138,7 +154,7 @@ def build(paths, out_dir, region, jobs, dask, cache_dir, no_cache, progress):
     cache = None if no_cache or to_stdout and not cache_dir else (cache_dir or True)
     try:
         result = b.run(paths, out_dir=None if to_stdout else out_dir, region=region, jobs=jobs, dask=dask,
-                       cache=cache, progress=progress)
+                       cache=cache, progress=progress, published=published)
     except NothingRead as e:
         raise Fail(f"{e}; {'nothing written' if to_stdout else out_dir + ' left as it was'}")
     except ClusterError as e:

@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator
 
-from . import gazetteer, pipeline, read
+from . import dates, gazetteer, pipeline, read
 from .errors import InputError
 from .model import TYPES, Article, Mention, Page, Sentence, TaggedArticle
 
@@ -70,12 +70,38 @@ def _sentence_index(starts: list[int], offset: int) -> int:
     return lo
 
 
-def read_pages(paths: Iterable) -> Iterator[Page | Failure]:
+def read_pages(paths: Iterable, published: str | None = None) -> Iterator[Page | Failure]:
+    """Pages with their publication date (kg.dates.publication; `published` overrides it);
+    a JSONL corpus gives one page per record, streamed, its id for the file name."""
     for path in read.iter_inputs(paths):
+        if read.is_jsonl(path):
+            yield from _records(path, published)
+            continue
         try:
-            yield read.read_page(path)
+            page = read.read_page(path)
         except InputError as e:
             yield Failure(e.path, e.message)
+            continue
+        _date_page(page, dates.publication(page.source, page.text, published))
+        yield page
+
+
+def _records(path, published: str | None) -> Iterator[Page | Failure]:
+    for item in read.read_jsonl(path):
+        if isinstance(item, InputError):
+            yield Failure(item.path, item.message)
+            continue
+        source = item.id or f"{Path(path).name}#{item.article.index}"
+        a = replace(item.article, source=source, index=0)
+        page = Page(source, a.text, "utf-8", [a], line=item.line)
+        _date_page(page, dates.publication(source, a.text, published, item.published))
+        yield page
+
+
+def _date_page(page: Page, published: str | None) -> Page:
+    for a in page.articles:
+        a.published = published
+    return page
 
 
 #: Characters of article text per unit of work: pages tagged together let the
@@ -98,14 +124,16 @@ def tag_batch(pages: list[Page], encoded=None) -> list[TaggedPage]:
 
 
 def tag_pages(
-    paths: Iterable, *, jobs: int = 1, dask=None, cache=None, stats: dict | None = None, progress: bool = False
+    paths: Iterable, *, jobs: int = 1, dask=None, cache=None, stats: dict | None = None, progress: bool = False,
+    published: str | None = None,
 ) -> Iterator[TaggedPage | Failure]:
     """Tag every article of every page, streaming, in input order.
 
     `jobs` worker processes or a `dask` scheduler address tag the pages
     (kg.parallel); `cache` (a kg.cache.Cache) serves pages tagged before and
     keeps the new ones; `stats` counts pages "tagged" and "cached" and the
-    "chars" of their text; `progress` draws a bar when stderr is a terminal.
+    "chars" of their text; `progress` draws a bar when stderr is a terminal;
+    `published` (YYYY-MM-DD) is the publication date of every page (see `read_pages`).
     """
     from . import parallel
     from .cache import content_key
@@ -122,12 +150,16 @@ def tag_pages(
     def units():
         unit, pages, chars = [], [], 0
         limit = UNIT_CHARS // 4  # a small first unit: nothing else runs while it is encoded
-        for item in read_pages(paths):
+        for item in read_pages(paths, dates.check_published(published)):
             key = None
-            if cache is not None and isinstance(item, Page) and _chars(item) <= BIG_PAGE:
+            if cache is not None and isinstance(item, Page) and item.line is None and _chars(item) <= BIG_PAGE:
                 key = content_key(item.source)
                 hit = cache.get(key, item.source) if key else None
-                if hit is not None:
+                if hit is not None:  # tagged under another publication date, perhaps: this run's
+                    pub = item.articles[0].published if item.articles else None
+                    _date_page(hit.page, pub)
+                    for ta in hit.articles:
+                        ta.article.published = pub
                     item = hit
             parts = _parts(item) if isinstance(item, Page) and _chars(item) > UNIT_CHARS else [None]
             for part in parts:  # a long page goes out a unit of articles at a time

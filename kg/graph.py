@@ -95,7 +95,7 @@ def _fact_attrs(ln: Link, weight: int | None = None) -> dict:
     ev = f.evidence
     if ev is not None:
         attrs.update(evidence=ev.sentence, file=_file(ev.source), article=ev.article, start=ev.start, end=ev.end)
-    for name in ("date", "iso_date", "role", "post"):
+    for name in ("date", "iso_date", "date_end", "date_precision", "role", "post"):
         if getattr(f, name):
             attrs[name] = getattr(f, name)
     return attrs

@@ -46,6 +46,7 @@ class Article:
     dateline: str = ""
     date: str | None = None
     authors: tuple[str, ...] = ()
+    published: str | None = None  # the page's publication date, YYYY-MM-DD (kg.dates.publication)
 
     def source_offset(self, i: int) -> int:
         """Source offset of article-text offset `i` (an end offset maps past its last char)."""
@@ -76,6 +77,7 @@ class Page:
     text: str
     encoding: str
     articles: list[Article] = field(default_factory=list)
+    line: int | None = None  # a JSONL record's line in its file (None: a page of its own file)
 
 
 @dataclass
@@ -129,7 +131,9 @@ class Fact:
     object: tuple[str, str]
     evidence: Evidence | None = None
     date: str | None = None  # as written in the text
-    iso_date: str | None = None  # resolved, YYYY-MM-DD or YYYY-MM or YYYY
+    iso_date: str | None = None  # resolved, YYYY-MM-DD or YYYY-MM or YYYY (a range's first day)
     role: str | None = None  # lead | accompanying (visited)
     post: str | None = None  # holds_post: the title as written
     weight: int = 1
+    date_end: str | None = None  # a range's last day (9月13日至17日), YYYY-MM-DD
+    date_precision: str | None = None  # day | month | year | approximate (日前, 近日), with iso_date

@@ -55,6 +55,8 @@ CLASSES = {
     "Project": KGV.Project,
 }
 ROLES = {"lead": KGV.lead, "accompanying": KGV.accompanying}
+# How precise a visit's kgv:date is (kg.dates.When.precision).
+PRECISIONS = {p: KGV[f"{p}Precision"] for p in ("day", "month", "year", "approximate")}
 ZH = "zh"
 
 
@@ -211,6 +213,10 @@ def _visit(g: Graph, graph: nx.MultiDiGraph, iris: dict, u: str, v: str, attrs: 
         g.add((visit, KGV.dateWritten, Literal(attrs["date"], lang=ZH)))
     if attrs.get("iso_date"):
         g.add((visit, KGV.date, _date_literal(str(attrs["iso_date"]))))
+    if attrs.get("date_end"):
+        g.add((visit, KGV.dateEnd, _date_literal(str(attrs["date_end"]))))
+    if attrs.get("date_precision") in PRECISIONS:
+        g.add((visit, KGV.datePrecision, PRECISIONS[attrs["date_precision"]]))
     if "file" in attrs:
         articles = graph.graph.get("articles") or {}
         art = _article(g, attrs["file"], attrs["article"], articles.get(f"{attrs['file']}#{attrs['article']}"))

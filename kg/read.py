@@ -390,6 +390,7 @@ class Published(NamedTuple):
     article: Article
     published: str | None
     id: str | None
+    line: int | None = None
 
 
 def read_jsonl(path) -> Iterator[Published | InputError]:
@@ -440,7 +441,28 @@ def read_jsonl(path) -> Iterator[Published | InputError]:
                             segments=[Segment(0, 0, len(text))], headline=title.strip()),
                     str(date) if date is not None else None,
                     str(rec["id"]) if rec.get("id") is not None else None,
+                    lineno,
                 )
                 index += 1
         except (OSError, EOFError) as e:  # a truncated or corrupt gzip stream
             yield InputError(path, f"cannot read past line {index} ({e})")
+
+
+def is_jsonl(path) -> bool:
+    """A JSONL corpus rather than a page: named .jsonl, .jsonl.gz or .ndjson, or, under another
+    name that is not a page's (.txt, .htm, .html), gzip data or a first line that is a JSON object."""
+    path = Path(path)
+    name = path.name.lower()
+    if name.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz")):
+        return True
+    if path.suffix.lower() in SUFFIXES or not path.is_file():
+        return False
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False  # read_page says why
+    if head.startswith(b"\x1f\x8b"):
+        return True
+    first = head.lstrip(codecs.BOM_UTF8 + b" \t\r\n").split(b"\n", 1)[0].strip()
+    return first.startswith(b"{") and (first.endswith(b"}") or len(first) >= 4000)

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import combinations
 
-from . import dates, gazetteer, lexicon, visit_model
+from . import dates, gazetteer, lexicon, read, visit_model
 from .model import TYPES, Evidence, Fact, Mention, Sentence, TaggedArticle
 
 SITES = ("PLACE", "PROJECT", "ORG")
@@ -354,7 +354,10 @@ def _article_visits(ta: TaggedArticle, officials: set[str] | None = None) -> lis
 
 
 def _year(ta: TaggedArticle, year: int | None) -> int | None:
-    """The reference year: given, else a masthead or a full date matching the dateline's day."""
+    """The reference year: the publication date's, else given, else a masthead or a full date
+    matching the dateline's day."""
+    if ta.article.published:
+        return int(ta.article.published[:4])
     if year:
         return year
     text, day = ta.article.text, ta.article.date
@@ -363,15 +366,45 @@ def _year(ta: TaggedArticle, year: int | None) -> int | None:
     return dates.page_year(text)
 
 
-def _date(ta: TaggedArticle, v: _Visit, year: int | None) -> tuple[str | None, str | None]:
-    """The date the cue's sentence writes before the cue, else the dateline's; with its ISO form."""
+def _date(ta: TaggedArticle, v: _Visit, year: int | None) -> tuple[str | None, dates.When | None]:
+    """The date the cue's sentence writes before the cue, else the dateline's, resolved against
+    the publication date (else the page's `year`). 当天/当日 is the day of the date written last
+    before it in the article (the dateline's, else the publication day)."""
     s = ta.sentences[v.sentence if v.dated is None else v.dated]
-    found = [d for d in dates.find(s.text) if s.start + d[1] <= v.cue]
-    written = found[-1][2] if found else ta.article.date
+    found = [d for d in dates.find_all(s.text) if s.start + d[1] <= v.cue]
+    written = found[-1][2] if found else _context_date(ta, s)
     if written is None:
         return None, None
-    parsed = dates.parse(written, year, dates.month_of(ta.article.date))
-    return written, parsed[1] if parsed else None
+    month, pub = dates.month_of(ta.article.date), ta.article.published
+    said = written
+    if written in ("当天", "当日"):
+        at = s.start + found[-1][0] if found else s.start
+        before = [d[2] for d in dates.find_all(ta.article.text[:at]) if d[2] not in ("当天", "当日")]
+        said = before[-1] if before else ta.article.date or written
+        if dates.RANGE.fullmatch(said):
+            said = dates.RANGE.fullmatch(said)["a"]
+    when = dates.resolve(said, pub, year, month)
+    return written, when or None
+
+
+def _context_date(ta: TaggedArticle, s: Sentence) -> str | None:
+    """The date of a sentence that writes none: the last one written earlier in its paragraph
+    (the story goes on), else the lead's (the first body sentence, past its dateline: 1月21日至22日
+    in 新华社西宁1月22日电（记者…）1月21日至22日，…), else the dateline's."""
+    text = ta.article.text
+    para = text.rfind("\n", 0, s.start) + 1
+    before = [d for d in dates.find_all(text[para:s.start]) if re.search("[月日号前天期久]", d[2])]
+    if before:  # a year alone (今年收成) is no date of the story
+        return before[-1][2]
+    lead = next((x for x in ta.sentences if x.start >= len(ta.article.headline)  # past a subtitle
+                 and (read._dateline(x.text) or len(x.text) > read.HEAD or read.PROSE.search(x.text))), None)
+    if lead is None:
+        return ta.article.date
+    line = read._dateline(lead.text)
+    skip = re.match(r".*?[讯电]\s*(?:[(（][^()（）]{1,40}[)）])?", lead.text) if line else None
+    if found := dates.find_all(lead.text[skip.end() if skip else 0:]):
+        return found[0][2]
+    return ta.article.date or (line and (d := read.DATE.search(line[0])) and d[0]) or None
 
 
 def _evidence(ta: TaggedArticle, first: int, last: int) -> Evidence:
@@ -394,9 +427,10 @@ def visits(tagged: TaggedArticle, year: int | None = None, officials: set[str] |
     year = _year(tagged, year)
     out = []
     for v in _article_visits(tagged, officials):
-        written, iso = _date(tagged, v, year)
+        written, when = _date(tagged, v, year)
         out.append(Fact("visited", ("Official", v.official.canonical or v.official.text), _key(v.target),
-                        _evidence(tagged, v.first, v.sentence), written, iso, v.role))
+                        _evidence(tagged, v.first, v.sentence), written, when and when.iso, v.role,
+                        date_end=when and when.end, date_precision=when and when.precision))
     return out
 
 
@@ -543,9 +577,11 @@ def page_visits(articles: list[TaggedArticle]) -> list[dict]:
             official = names.get(v.official.text, v.official.text)
             target = by_code.get(t.code) if t.code else None
             target = target or names.get(t.text, t.text)
-            written, _ = _date(ta, v, y)
+            written, when = _date(ta, v, y)
             row = {"official": official, "target": target, "role": v.role, "date": written,
-                   "evidence": _evidence(ta, v.first, v.sentence).sentence}
+                   "evidence": _evidence(ta, v.first, v.sentence).sentence,
+                   "iso_date": when and when.iso, "date_end": when and when.end,
+                   "date_precision": when and when.precision}
             old = rows.get((official, target))
             if old is None or old["role"] != "lead" and v.role == "lead":
                 rows[(official, target)] = row

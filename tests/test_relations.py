@@ -91,7 +91,7 @@ def test_one_row_per_official_and_target(p003):
     rows = relations.page_visits(p003.articles)
     keys = [(v["official"], v["target"]) for v in rows]
     assert len(keys) == len(set(keys))
-    assert set(rows[0]) == {"official", "target", "role", "date", "evidence"}
+    assert set(rows[0]) == {"official", "target", "role", "date", "evidence", "iso_date", "date_end", "date_precision"}
 
 
 def test_articles_without_a_visit_have_none(p003):
