@@ -60,7 +60,7 @@ def make_corpus(kind: str, chars: int, copies: int, out: Path) -> Path:
 
 def sentences(corpus: Path) -> list[str]:
     """What the pipeline's tokenizer sends to the tagger for these pages."""
-    from kg.extraction import Failure, read_pages
+    from kg.tag import Failure, read_pages
     from kg.tokenizer import split_sentences
 
     out = []
@@ -118,7 +118,8 @@ def stage(name: str, corpus: Path, jobs: int, work: Path, n_triples: int) -> dic
     if jobs == 1:
         list(pipeline.parse(["省委书记陈刚赴西宁调研。"]))  # load the model outside the time
     if name == "extract":
-        from kg.extraction import Failure, dumps, iter_records
+        from kg.extraction import dumps, iter_records
+        from kg.tag import Failure
 
         stats: dict = {}
         with Clock() as c, open(work / "out.jsonl", "w", encoding="utf-8") as fh:
@@ -151,7 +152,7 @@ def stage(name: str, corpus: Path, jobs: int, work: Path, n_triples: int) -> dic
 
 
 def _chars(corpus: Path) -> int:
-    from kg.extraction import Failure, read_pages
+    from kg.tag import Failure, read_pages
 
     return sum(sum(len(a.text) for a in p.articles) for p in read_pages([corpus]) if not isinstance(p, Failure))
 

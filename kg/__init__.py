@@ -18,7 +18,7 @@ def nlp():
 
 def extract(paths, **options):
     """One record per readable input file (or JSONL record), in the evaluation format (GUIDELINE.md);
-    options as kg.extraction.tag_pages (published="YYYY-MM-DD", jobs, cache …)."""
+    options as kg.tag.tag_pages (published="YYYY-MM-DD", jobs, cache …)."""
     from .extraction import extract as _extract
 
     return _extract(paths, **options)
@@ -27,9 +27,9 @@ def extract(paths, **options):
 # Every module the README names, importable as `kg.store`, `kg.queries` … after a bare `import kg`;
 # imported on first use, since spaCy and the tagger take seconds to load and a query needs neither.
 MODULES = ("annotation", "atomic", "boundaries", "build", "cache", "dates", "endpoint", "errors", "export",
-           "extraction", "fonts", "gazetteer", "graph", "lac", "lexicon", "maps", "model", "parallel", "pipeline", "plot",
-           "progress", "queries", "rdf", "read", "relations", "resolve", "store", "tables", "tokenizer", "train",
-           "trips", "viz")
+           "extraction", "fonts", "gazetteer", "graph", "grouping", "lac", "lexicon", "maps", "model", "parallel",
+           "pipeline", "plot", "progress", "queries", "rdf", "read", "relations", "resolve", "store", "tables", "tag",
+           "tokenizer", "train", "trips", "visit_model", "viz")
 
 
 def __getattr__(name):

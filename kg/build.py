@@ -45,7 +45,7 @@ class BuildResult:
     graph: nx.MultiDiGraph
     rdf: rdflib.Graph
     summary: dict
-    failures: list = field(default_factory=list)  # kg.extraction.Failure
+    failures: list = field(default_factory=list)  # kg.tag.Failure
     outputs: dict = field(default_factory=dict)  # name → path written
 
 
@@ -107,7 +107,8 @@ def run(
     (YYYY-MM-DD) is every page's publication date, which visit dates resolve against; without it
     a page's is read from its file name, its JSONL record or its masthead (kg.dates.publication).
     """
-    from .extraction import Failure, file_record, tag_pages
+    from .extraction import file_record
+    from .tag import Failure, tag_pages
 
     relations = _relations()
     paths = list(paths)  # named again in the error when nothing is read

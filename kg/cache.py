@@ -5,7 +5,7 @@ the pipeline version: a hash of every file of the kg package (code, lexicons,
 division list, vocabulary) and the versions of the packages that shape the
 tags. Changing a rule or upgrading the tagger therefore starts a new folder,
 and `prune` drops the old ones. Entries are pickles of plain dataclasses
-(`kg.extraction.TaggedPage`), zlib-compressed and written atomically; load
+(`kg.tag.TaggedPage`), zlib-compressed and written atomically; load
 only caches you wrote.
 """
 from __future__ import annotations

@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from itertools import combinations
 
 from . import dates, gazetteer, lexicon, read, visit_model
+from .grouping import page_entities
 from .model import TYPES, Evidence, Fact, Mention, Sentence, TaggedArticle
 
 SITES = ("PLACE", "PROJECT", "ORG")
@@ -556,7 +557,6 @@ def _prefix_division(gaz, name: str, provinces: set[str]) -> str | None:
 
 def page_visits(articles: list[TaggedArticle]) -> list[dict]:
     """The guideline's `visits` list for one page, names as `page_entities` gives them, one per (official, target)."""
-    from .extraction import page_entities  # imported here: extraction may come to call this module
 
     officials = {m.text for ta in articles for m in ta.mentions if m.label == "OFFICIAL"}
     names: dict[str, str] = {}

@@ -1,6 +1,6 @@
 """Resolution: one node per real thing across pages.
 
-Input is plain data (tagged pages from `kg.extraction.tag_pages`, facts from
+Input is plain data (tagged pages from `kg.tag.tag_pages`, facts from
 `kg.relations`); output is a `Resolution`: nodes with stable ids, and links
 (facts whose ends are node ids). Nothing here mutates its input, and the same
 input always gives the same nodes, ids and order.
@@ -42,6 +42,7 @@ from typing import Iterable
 
 from . import gazetteer, lexicon
 from .gazetteer import COUNTY, LEVEL_RANK, PREFECTURE, PROVINCE, TOWNSHIP
+from .grouping import page_entities
 from .model import TYPES, Evidence, Fact, TaggedArticle
 
 OFFICIAL, PERSON, ORGANIZATION, PLACE, PROJECT = (TYPES[k] for k in ("OFFICIAL", "PERSON", "ORG", "PLACE", "PROJECT"))
@@ -375,7 +376,7 @@ class _Occurrence:
 
     source: str
     article: int
-    entity: object  # kg.extraction._Entity
+    entity: object  # kg.grouping._Entity
     type: str
     ctx: Context
     forms: Counter = field(default_factory=Counter)
@@ -417,7 +418,6 @@ def _place_codes(articles: list[TaggedArticle]) -> Counter:
 
 
 def _occurrences(pages, home: Counter) -> list[_Occurrence]:
-    from .extraction import page_entities  # the same grouping as the extract records
 
     corpus = Counter()
     page_votes = []

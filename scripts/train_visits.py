@@ -72,11 +72,12 @@ def main(argv=None) -> int:
     ap.add_argument("-o", "--output", type=Path, required=True)
     ap.add_argument("--work", type=Path, default=Path("build/visits"),
                     help="folder for the fold recognizers and the tagged pages (reused when present)")
+    ap.add_argument("--fold-steps", type=int, default=1500, help="training steps of each half's recognizer")
     ap.add_argument("--folds", type=int, default=5, help="cross-validation folds for the threshold and l2")
     ap.add_argument("--l2", type=float, nargs="+", default=[1.0, 3.0, 10.0, 30.0])
     args = ap.parse_args(argv)
 
-    tagged = tag_held_out(args.gold, args.texts, args.work)
+    tagged = tag_held_out(args.gold, args.texts, args.work, steps=args.fold_steps)
     golds = {p.stem: json.loads(p.read_text(encoding="utf-8")) for p in args.gold.glob("*.json")}
 
     pages = [(tp, golds[Path(tp.page.source).stem]) for tp in tagged if Path(tp.page.source).stem in golds]
@@ -106,7 +107,7 @@ def main(argv=None) -> int:
     return 0
 
 
-def tag_held_out(gold: Path, texts: Path, work: Path, halves: int = 2) -> list:
+def tag_held_out(gold: Path, texts: Path, work: Path, halves: int = 2, steps: int = 1500) -> list:
     """Every training text tagged by a recognizer that was not trained on it.
 
     The shipped recognizer has learned these very texts, so on them it finds the annotated
@@ -117,14 +118,13 @@ def tag_held_out(gold: Path, texts: Path, work: Path, halves: int = 2) -> list:
     import subprocess
 
     from kg import pipeline
-    from kg.extraction import tag_pages
+    from kg.tag import tag_pages
 
     stems = sorted(p.stem for p in gold.glob("*.json") if (texts / f"{p.stem}.txt").exists())
-    out = []
-    for k in range(halves):
-        cache = work / f"tagged-{k}.pickle"
-        if cache.exists():
-            out += pickle.loads(cache.read_bytes())
+    runs = []
+    for k in range(halves):  # the recognizers train side by side, one per core
+        model = work / f"ner-{k}"
+        if (work / f"tagged-{k}.pickle").exists() or (model / "model").exists():
             continue
         fit = work / f"half-{k}"
         for sub in ("gold", "texts"):
@@ -135,11 +135,20 @@ def tag_held_out(gold: Path, texts: Path, work: Path, halves: int = 2) -> list:
                     dst = fit / sub / f"{stem}.{ext}"
                     if not dst.exists():
                         dst.symlink_to((src / f"{stem}.{ext}").resolve())
-        model = work / f"ner-{k}"
-        if not (model / "model").exists():
-            kg = Path(sys.executable).parent / "kg"
-            subprocess.run([str(kg), "train", str(fit / "gold"), str(fit / "texts"), "-o", str(model)], check=True)
-        pipeline.use_model(str(model / "model"))
+        kg = Path(sys.executable).parent / "kg"
+        log = open(work / f"ner-{k}.log", "w")
+        runs.append(subprocess.Popen([str(kg), "train", str(fit / "gold"), str(fit / "texts"), "-o", str(model),
+                                      "--training.max_steps", str(steps)], stdout=log, stderr=subprocess.STDOUT))
+    for r in runs:
+        if r.wait():
+            raise SystemExit(f"kg train failed (see {work}/ner-*.log)")
+    out = []
+    for k in range(halves):
+        cache = work / f"tagged-{k}.pickle"
+        if cache.exists():
+            out += pickle.loads(cache.read_bytes())
+            continue
+        pipeline.use_model(str(work / f"ner-{k}" / "model"))
         mine = [texts / f"{stem}.txt" for i, stem in enumerate(stems) if i % halves == k]
         pages = [tp for tp in tag_pages(mine, progress=True) if hasattr(tp, "articles")]
         cache.write_bytes(pickle.dumps(pages))

@@ -221,7 +221,7 @@ def test_summary_counts(seed_build):
 
 
 def test_resolution_and_graph_leave_their_inputs_alone(tmp_path):
-    from kg.extraction import tag_pages
+    from kg.tag import tag_pages
 
     pages = list(tag_pages([ROOT / "seeds" / "003_514ea74f013c69a9.txt"]))
     before = copy.deepcopy(pages)
@@ -251,7 +251,7 @@ def test_unreadable_files_are_reported_and_the_rest_is_built(tmp_path):
 
 
 def test_region_option_sets_the_home_province(tmp_path):
-    from kg.extraction import tag_pages
+    from kg.tag import tag_pages
 
     (tmp_path / "p.txt").write_text("省委召开会议\n\n本报讯 省委召开常委会会议,研究部署有关工作。\n", encoding="utf-8")
     pages = list(tag_pages([tmp_path]))

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from kg import dates, relations
-from kg.extraction import TaggedPage, tag_pages
+from kg.tag import TaggedPage, tag_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_003 = ROOT / "seeds" / "003_514ea74f013c69a9.txt"

@@ -15,7 +15,7 @@ from conftest import KG, ROOT, run_kg
 
 import kg.build as kbuild
 from kg import cache as kcache
-from kg import extraction as ex
+from kg import tag as ex
 
 SEED = {p.name[:3]: p for p in sorted((ROOT / "seeds").glob("*.txt"))}
 THREE = [SEED["000"], SEED["003"], SEED["004"]]  # 003 holds 陈刚's visit to 果洛

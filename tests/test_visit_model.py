@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from kg import relations, visit_model
-from kg.extraction import tag_pages
+from kg.tag import tag_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
