@@ -35,7 +35,8 @@ from .resolve import Link, Resolution, _file, division_node_id
 LIST_ATTRS = ("aliases", "titles", "chain", "articles")
 SEPARATOR = "|"
 GB2260, BY_NAME, BY_TEXT = "GB/T 2260", "name", "text"
-LOCATED = ("Place", "Organization", "Project")  # types that are somewhere (officials are not located)
+LOCATED = ("Place", "Organization", "Project")
+TRIP = "Trip"  # the node type of trips (kg.trips), the one type that is no entity of the texts  # types that are somewhere (officials are not located)
 
 
 def to_networkx(resolution: Resolution) -> nx.MultiDiGraph:
@@ -80,7 +81,44 @@ def to_networkx(resolution: Resolution) -> nx.MultiDiGraph:
         key = f"{rel}:{count[(u, v, rel)]}"
         count[(u, v, rel)] += 1
         g.add_edge(u, v, key=key, **attrs)
+    add_trips(g)
     return g
+
+
+def add_trips(g: nx.MultiDiGraph) -> list:
+    """Each trip (kg.trips) as a node "Trip:<hash>" of type Trip, with edges to its officials
+    (`participant`, role lead | accompanying), its stops (`stop`, `order` from 1, the first visit's
+    evidence and date) and its divisions (`place`); its visits get the trip's id as `trip`."""
+    from . import trips
+
+    found = trips.from_graph(g)
+    for t in found:
+        attrs = {"type": TRIP, "label": trip_label(g, t), "file": t.source, "article": t.article,
+                 "articles": [t.article_id]}
+        if t.start:
+            attrs.update(start_date=t.start, end_date=t.end)
+        g.add_node(t.id, **attrs)
+        roles = [(o, "lead") for o in t.leads] + [(o, "accompanying") for o in t.accompanying]
+        for o, role in roles:
+            g.add_edge(t.id, o, key="participant:0", relation="participant", role=role, weight=1)
+        for s in t.stops:
+            first = g.edges[s.visits[0].ref]
+            extra = {k: first[k] for k in ("evidence", "file", "article", "start", "end", "date", "iso_date")
+                     if k in first}
+            g.add_edge(t.id, s.target, key="stop:0", relation="stop", order=s.order, weight=len(s.visits), **extra)
+        for p in t.places:
+            if p in g:
+                g.add_edge(t.id, p, key="place:0", relation="place", weight=1)
+        for v in t.visits:
+            g.edges[v.ref]["trip"] = t.id
+    return found
+
+
+def trip_label(g: nx.MultiDiGraph, t) -> str:
+    """陈刚：果洛藏族自治州 — the leads and the places (else the first stop) a trip goes to."""
+    names = lambda ids: "、".join(g.nodes[n].get("label", n) for n in ids)  # noqa: E731
+    where = names(t.places) or names([s.target for s in t.stops[:1]])
+    return f"{names(t.leads)}：{where}" if where else names(t.leads)
 
 
 def _edge_order(e):
@@ -95,8 +133,8 @@ def _fact_attrs(ln: Link, weight: int | None = None) -> dict:
     ev = f.evidence
     if ev is not None:
         attrs.update(evidence=ev.sentence, file=_file(ev.source), article=ev.article, start=ev.start, end=ev.end)
-    for name in ("date", "iso_date", "role", "post"):
-        if getattr(f, name):
+    for name in ("date", "iso_date", "date_end", "date_precision", "role", "post"):
+        if getattr(f, name, None):  # date_end and date_precision: on Facts that have them
             attrs[name] = getattr(f, name)
     return attrs
 
