@@ -20,6 +20,12 @@ pair of nodes, their `weight` counting the sentences that say it. `located_in`
 edges go from a place to the division containing it (`basis` "GB/T 2260"),
 from a thing to the division its name opens with (`basis` "name"), or as a
 text states it (`basis` "text").
+
+Trips (kg.trips) are nodes too, "Trip:<hash>" of type Trip (label, `file`,
+`article`, `start_date`/`end_date` where the visits are dated), with edges
+`participant` (to each official, `role` lead | accompanying), `stop` (to each
+stop, `order` from 1, the first visit's evidence) and `place` (to each
+division); every `visited` edge names its trip in `trip`.
 """
 from __future__ import annotations
 
@@ -115,7 +121,7 @@ def add_trips(g: nx.MultiDiGraph) -> list:
 
 
 def trip_label(g: nx.MultiDiGraph, t) -> str:
-    """陈刚：果洛藏族自治州 — the leads and the places (else the first stop) a trip goes to."""
+    """A trip's label, "LEAD、LEAD：PLACE、PLACE": its leads and its divisions (else its first stop)."""
     names = lambda ids: "、".join(g.nodes[n].get("label", n) for n in ids)  # noqa: E731
     where = names(t.places) or names([s.target for s in t.stops[:1]])
     return f"{names(t.leads)}：{where}" if where else names(t.leads)
