@@ -274,12 +274,14 @@ def trips(store, official: str | None = None, place: str | None = None, since: s
         for t, found in texts.items():
             out[t]["evidence"] = [found[at] for at in sorted(found)]
 
-        def at(t, offset, name):  # a name's place in the text: its sentence, then where the sentence has it
+        def at(t, offset, name):
+            """Where the text first names it: the first evidence sentence that does and the position
+            in it (a sentence may state one visit for two officials), else its own first visit."""
+            for o, text in sorted(texts.get(t, {}).items()):
+                if (i := text.find(name)) >= 0:
+                    return (0, o, i)
             offset = _int(offset)
-            if offset is None:
-                return (1, 0, 0)
-            i = texts.get(t, {}).get(offset, "").find(name)
-            return (0, offset, i if i >= 0 else 1 << 30)
+            return (1, offset if offset is not None else 1 << 30, 0)
 
         people: dict = {}
         for r in select(store, _TRIP_OFFICIALS % values):
@@ -288,7 +290,10 @@ def trips(store, official: str | None = None, place: str | None = None, since: s
             out[t]["lead" if role_ == "lead" else "accompanying"] = [n for _, n in sorted(found.values())]
         places_: dict = {}
         for r in select(store, _TRIP_PLACES % values):
-            places_.setdefault(r["trip"], {})[r["p"]] = (at(r["trip"], r["at"], r["name"]), r["code"] or "", r["name"])
+            offset = _int(r["at"])  # the first visit reaching it, then where that sentence names it, then code
+            i = texts.get(r["trip"], {}).get(offset, "").find(r["name"]) if offset is not None else -1
+            key = (offset is None, offset or 0, i if i >= 0 else 1 << 30)
+            places_.setdefault(r["trip"], {})[r["p"]] = (key, r["code"] or "", r["name"])
         for t, found in places_.items():
             out[t]["places"] = [v[-1] for v in sorted(found.values())]
         stops: dict = {}

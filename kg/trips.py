@@ -59,6 +59,7 @@ class Visit:
     division: str | None = None  # node id of the county-or-higher division holding the target
     is_division: bool = False  # the target is itself such a division
     ref: object = field(default=None, compare=False)  # the edge, fact or row it was read from
+    official_names: tuple[str, ...] = ()  # the official's label and aliases, to find them in the text
 
     def order(self) -> tuple:
         return (self.start if self.start is not None else _FAR, self.pos, self.seq)
@@ -77,8 +78,8 @@ class Trip:
     id: str  # "Trip:<hash of file, article and leads>"
     source: str
     article: int
-    leads: list[str]  # official node ids, in text order
-    accompanying: list[str]
+    leads: list[str]  # official node ids, in the order the text first names them
+    accompanying: list[str]  # likewise
     stops: list[Stop]
     places: list[str]  # division node ids
     start: str | None
@@ -181,8 +182,13 @@ def _trip(visits: list[Visit], leads: list[str]) -> Trip:
             stops.append(at[v.target])
         at[v.target].visits.append(v)
     places = _first_seen(visits, lambda v: v.target if v.is_division else v.division)
-    accompanying = _first_seen((v for v in visits if v.official not in leads), lambda v: v.official)
     evidence = _first_seen((v for v in visits if v.sentence), lambda v: (v.start, v.end, v.sentence))
+    named = {}
+    for v in visits:  # where the text first names each official: a sentence may state one visit for two
+        named.setdefault(v.official, (*_named_at(evidence, v.official_names), v.order()))
+    leads = sorted(leads, key=named.__getitem__)
+    accompanying = sorted(_first_seen((v for v in visits if v.official not in leads), lambda v: v.official),
+                          key=named.__getitem__)
     start, end = span(visits)
     return Trip(trip_id(first.source, first.article, leads), first.source, first.article, leads, accompanying,
                 stops, places, start, end, evidence, visits)
@@ -197,6 +203,14 @@ def group(visits) -> list[Trip]:
     for key in sorted(by_article):
         out += _article_trips(by_article[key])
     return out
+
+
+def _named_at(evidence, names) -> tuple[int, int]:
+    """(index of the first evidence sentence naming one of `names`, position in it); far when none does."""
+    for i, (_, _, sentence) in enumerate(evidence):
+        if (pos := _position(sentence, names)) < _FAR:
+            return i, pos
+    return _FAR, _FAR
 
 
 def _position(sentence: str | None, names) -> int:
@@ -227,7 +241,8 @@ def graph_visits(g) -> list[Visit]:
         out.append(Visit(u, v, d.get("role"), str(d["file"]), int(d["article"]), _opt_int(d.get("start")),
                          _opt_int(d.get("end")), d.get("evidence"), _position(d.get("evidence"), names), seq,
                          n.get("type"), d.get("iso_date") or None, d.get("date_end") or None, seen_div[v],
-                         bool(n.get("code")) and n.get("level") in LEVELS, (u, v, k)))
+                         bool(n.get("code")) and n.get("level") in LEVELS, (u, v, k),
+                         _forms(g.nodes[u])))
     return out
 
 
@@ -252,7 +267,7 @@ def from_facts(facts) -> list[Trip]:
         ev = f.evidence
         out.append(Visit(f"{f.subject[0]}:{f.subject[1]}", f"{typ}:{name}", f.role, _file(ev.source), ev.article,
                          ev.start, ev.end, ev.sentence, _position(ev.sentence, [name]), seq, typ, f.iso_date,
-                         getattr(f, "date_end", None), None, div is not None, f))
+                         getattr(f, "date_end", None), None, div is not None, f, (f.subject[1],)))
     return group(out)
 
 
@@ -267,13 +282,18 @@ def row_visits(rows) -> list[Visit]:
                          _opt_int(r.get("evidence_start")), _opt_int(r.get("evidence_end")), r.get("evidence"),
                          _position(r.get("evidence"), [r.get("target")]), seq, r.get("target_type"),
                          r.get("iso_date"), r.get("date_end"), division_node_id(code) if code else None,
-                         r.get("target_id") == division_node_id(code) if code else False, r))
+                         r.get("target_id") == division_node_id(code) if code else False, r,
+                         (r.get("official") or "",)))
     return out
 
 
 def of_rows(rows) -> list[Trip]:
     """The trips of visit rows (kg.tables.visit_rows); the rows are the Visits' `ref`."""
     return group(row_visits(rows))
+
+
+def _forms(node: dict) -> tuple[str, ...]:
+    return tuple(x for x in [node.get("label")] + list(node.get("aliases") or []) if x)
 
 
 def _opt_int(x) -> int | None:
