@@ -323,11 +323,9 @@ def trips(official, place, since, until, undated, role, graph_dir, endpoint, gra
     (exit 1, saying why, when none)."""
     from . import queries
 
-    if role is not None and official is None:
-        raise click.UsageError("--role says how --official took part in a trip: give --official too")
     source = _store(graph_dir, endpoint, graph_iri)
     filters = dict(official=official, place=place, since=since, until=until, role=role, undated=undated)
-    with _errors():
+    with _errors():  # --role without --official: one line, exit 2 (the library says why)
         rows = queries.trips(source, **filters)
         why = None if rows else queries.why_empty_trips(source, _where(graph_dir, endpoint), **filters)
     if fmt == "json":
