@@ -234,6 +234,7 @@ def _summary(pages, failures, g: nx.MultiDiGraph, rdf: rdflib.Graph) -> dict:
         "nodes": g.number_of_nodes(),
         "edges": dict(sorted(relations.items())),
         "visits": relations.get("visited", 0),
+        "trips": sum(1 for _, d in g.nodes(data=True) if d.get("type") == kgraph.TRIP),
         "triples": len(rdf),
     }
 

@@ -169,7 +169,7 @@ def build(paths, out_dir, region, jobs, dask, cache_dir, no_cache, progress, pub
     ents = ", ".join(f"{k} {v}" for k, v in s["entities"].items())
     click.echo(
         f"kg: {s['pages']} pages, {s['articles']} articles, {s['failures']} failed; "
-        f"entities: {ents}; visits {s['visits']}; triples {s['triples']}; "
+        f"entities: {ents}; visits {s['visits']}; trips {s['trips']}; triples {s['triples']}; "
         f"pages tagged {s['tagged']}, from cache {s['cached']}",
         err=True,
     )
@@ -303,6 +303,56 @@ def visits(official, place, since, until, undated, role, graph_dir, endpoint, gr
         _nothing(why)
 
 
+# Table columns of `kg trips`; JSON has every field as lists, CSV joins them (kg.queries.TRIP_FIELDS).
+_TRIP_TABLE = ("lead", "accompanying", "places", "stops", "start", "end", "source")
+_STOPS_WIDTH = 70
+
+
+def _trip_cells(row: dict, fmt: str) -> dict:
+    """A trip's lists as one cell each: names joined with 、, stops with → in a table, sentences with a line break."""
+    out = dict(row)
+    for name in ("lead", "accompanying", "places", "stop_types"):
+        out[name] = "、".join(x or "" for x in row[name])
+    out["stops"] = (" → " if fmt == "table" else "、").join(row["stops"])
+    out["evidence"] = "\n".join(row["evidence"])
+    if fmt == "table":
+        out["stops"] = _clip(out["stops"], _STOPS_WIDTH)
+    return out
+
+
+@main.command()
+@click.option("--official", default=None, help="an official (any form of the name): the trips they led or accompanied")
+@click.option("--place", default=None, help="a place (any form of its name): trips with a stop or division at or inside it")
+@click.option("--since", default=None, metavar="DATE", callback=_date,
+              help="trips ending on or after YYYY, YYYY-MM or YYYY-MM-DD")
+@click.option("--until", default=None, metavar="DATE", callback=_date,
+              help="trips starting on or before YYYY, YYYY-MM or YYYY-MM-DD")
+@click.option("--undated", is_flag=True, help="with --since/--until, also keep the trips with no resolved date")
+@click.option("--role", type=click.Choice(["lead", "accompanying"]), default=None,
+              help="with --official: only the trips they led (lead) or accompanied")
+@_GRAPH
+@_ENDPOINT
+@_GRAPH_IRI
+@_FORMAT
+def trips(official, place, since, until, undated, role, graph_dir, endpoint, graph_iri, fmt):
+    """Trips: one lead official's (or a group's) journey per article, its stops in text order
+    (exit 1, saying why, when none)."""
+    from . import queries
+
+    source = _store(graph_dir, endpoint, graph_iri)
+    filters = dict(official=official, place=place, since=since, until=until, role=role, undated=undated)
+    with _errors():  # --role without --official: one line, exit 2 (the library says why)
+        rows = queries.trips(source, **filters)
+        why = None if rows else queries.why_empty_trips(source, _where(graph_dir, endpoint), **filters)
+    if fmt == "json":
+        _print_rows(rows, fmt)
+    elif rows or fmt == "csv":
+        _print_rows([_trip_cells(r, fmt) for r in rows], fmt,
+                    columns=_TRIP_TABLE if fmt == "table" else queries.TRIP_FIELDS)
+    if why:
+        _nothing(why)
+
+
 @main.command()
 @click.argument("sparql")
 @_GRAPH
@@ -333,15 +383,19 @@ def _listing_options(f):
 @main.command()
 @_listing_options
 def officials(graph_dir, endpoint, graph_iri, fmt, limit):
-    """Officials with their titles, visits made (as lead), posts and articles; most visits first."""
-    _listing("officials", graph_dir, endpoint, graph_iri, fmt, limit, ("official", "titles", "visits", "lead", "posts", "articles"))
+    """Officials with their titles, trips taken part in (and led), posts and articles; most trips first.
+
+    Trips (see `kg trips`), not visit statements: an article naming five stops of one journey counts once."""
+    _listing("officials", graph_dir, endpoint, graph_iri, fmt, limit, ("official", "titles", "trips", "led", "posts", "articles"))
 
 
 @main.command()
 @_listing_options
 def places(graph_dir, endpoint, graph_iri, fmt, limit):
-    """Places with their code, visits received (directly and inside them) and articles."""
-    _listing("places", graph_dir, endpoint, graph_iri, fmt, limit, ("place", "code", "level", "visits", "within", "articles"))
+    """Places with their code, trips received (directly and inside them) and articles; most trips first.
+
+    A trip (see `kg trips`) counts once for each place it stops at or lies in, however many sentences say so."""
+    _listing("places", graph_dir, endpoint, graph_iri, fmt, limit, ("place", "code", "level", "trips", "within", "articles"))
 
 
 @main.command()

@@ -20,6 +20,12 @@ pair of nodes, their `weight` counting the sentences that say it. `located_in`
 edges go from a place to the division containing it (`basis` "GB/T 2260"),
 from a thing to the division its name opens with (`basis` "name"), or as a
 text states it (`basis` "text").
+
+Trips (kg.trips) are nodes too, "Trip:<hash>" of type Trip (label, `file`,
+`article`, `start_date`/`end_date` where the visits are dated), with edges
+`participant` (to each official, `role` lead | accompanying), `stop` (to each
+stop, `order` from 1, the first visit's evidence) and `place` (to each
+division); every `visited` edge names its trip in `trip`.
 """
 from __future__ import annotations
 
@@ -35,7 +41,8 @@ from .resolve import Link, Resolution, _file, division_node_id
 LIST_ATTRS = ("aliases", "titles", "chain", "articles")
 SEPARATOR = "|"
 GB2260, BY_NAME, BY_TEXT = "GB/T 2260", "name", "text"
-LOCATED = ("Place", "Organization", "Project")  # types that are somewhere (officials are not located)
+LOCATED = ("Place", "Organization", "Project")
+TRIP = "Trip"  # the node type of trips (kg.trips), the one type that is no entity of the texts  # types that are somewhere (officials are not located)
 
 
 def to_networkx(resolution: Resolution) -> nx.MultiDiGraph:
@@ -80,7 +87,44 @@ def to_networkx(resolution: Resolution) -> nx.MultiDiGraph:
         key = f"{rel}:{count[(u, v, rel)]}"
         count[(u, v, rel)] += 1
         g.add_edge(u, v, key=key, **attrs)
+    add_trips(g)
     return g
+
+
+def add_trips(g: nx.MultiDiGraph) -> list:
+    """Each trip (kg.trips) as a node "Trip:<hash>" of type Trip, with edges to its officials
+    (`participant`, role lead | accompanying), its stops (`stop`, `order` from 1, the first visit's
+    evidence and date) and its divisions (`place`); its visits get the trip's id as `trip`."""
+    from . import trips
+
+    found = trips.from_graph(g)
+    for t in found:
+        attrs = {"type": TRIP, "label": trip_label(g, t), "file": t.source, "article": t.article,
+                 "articles": [t.article_id]}
+        if t.start:
+            attrs.update(start_date=t.start, end_date=t.end)
+        g.add_node(t.id, **attrs)
+        roles = [(o, "lead") for o in t.leads] + [(o, "accompanying") for o in t.accompanying]
+        for o, role in roles:
+            g.add_edge(t.id, o, key="participant:0", relation="participant", role=role, weight=1)
+        for s in t.stops:
+            first = g.edges[s.visits[0].ref]
+            extra = {k: first[k] for k in ("evidence", "file", "article", "start", "end", "date", "iso_date")
+                     if k in first}
+            g.add_edge(t.id, s.target, key="stop:0", relation="stop", order=s.order, weight=len(s.visits), **extra)
+        for p in t.places:
+            if p in g:
+                g.add_edge(t.id, p, key="place:0", relation="place", weight=1)
+        for v in t.visits:
+            g.edges[v.ref]["trip"] = t.id
+    return found
+
+
+def trip_label(g: nx.MultiDiGraph, t) -> str:
+    """A trip's label, "LEAD、LEAD：PLACE、PLACE": its leads and its divisions (else its first stop)."""
+    names = lambda ids: "、".join(g.nodes[n].get("label", n) for n in ids)  # noqa: E731
+    where = names(t.places) or names([s.target for s in t.stops[:1]])
+    return f"{names(t.leads)}：{where}" if where else names(t.leads)
 
 
 def _edge_order(e):

@@ -1,10 +1,11 @@
 """The questions researchers ask again and again, as SPARQL over the graph: the twins of
-`kg visits`, `kg officials`, `kg places` and `kg projects`.
+`kg visits`, `kg trips`, `kg officials`, `kg places` and `kg projects`.
 
     from kg import queries, store
     s = store.open_graph("out/")                         # or kg.endpoint.Endpoint(URL)
     queries.visits(s, place="青海", since="2024-12")     # list of dicts, stable order
-    queries.officials(s)                                 # with counts of visits and posts
+    queries.trips(s, official=NAME)                      # journeys: leads, stops in order, dates
+    queries.officials(s)                                 # with counts of trips and posts
 
 Every function takes a pyoxigraph Store or a kg.endpoint.Endpoint (anything
 `kg.rdf.select` takes). Names and filters from the user reach the query only
@@ -165,6 +166,184 @@ def visits(store, official: str | None = None, place: str | None = None, since: 
     return out
 
 
+# ---------------------------------------------------------------- trips
+
+TRIP_FIELDS = ("lead", "accompanying", "places", "stops", "stop_types", "start", "end", "source", "article",
+               "evidence", "trip")
+_TRIP_OF = {"lead": "kgv:ledBy", "accompanying": "kgv:accompaniedBy", None: "kgv:ledBy|kgv:accompaniedBy"}
+
+
+def trip_ids(store, official: str | None = None, place: str | None = None, since: str | None = None,
+             until: str | None = None, role: str | None = None, undated: bool = False) -> list[str]:
+    """The IRIs of the trips that pass the filters (see `trips`), the most selective pattern first."""
+    if role not in _TRIP_OF:
+        raise ValueError(f"{role!r} is not a role ({' or '.join(ROLES)})")
+    if role is not None and official is None:
+        raise ValueError("--role says how --official took part in a trip: give --official too")
+    first, then = [], []
+    where = "(kgv:stop/kgv:target)|kgv:place"  # a trip is at its stops and in its divisions
+    if place is not None:
+        inside = _names(place)
+        prefixes = place_codes(store, place)
+        if prefixes:
+            tests = " || ".join(f"STRSTARTS(?code, {sparql_literal(p)})" for p in prefixes)
+            inside += f" UNION {{ ?w kgv:gbCode ?code . FILTER({tests}) }}"
+    if official is not None:
+        lit = sparql_literal(official.strip(), "zh")
+        first.append(f"{{ ?o rdfs:label {lit} }} UNION {{ ?o skos:altLabel {lit} }} ?trip {_TRIP_OF[role]} ?o .")
+        if place is not None:
+            then.append(f"?trip {where} ?t . ?t kgv:locatedIn* ?w . {inside}")
+    elif place is not None:
+        first.append(f"{{ SELECT DISTINCT ?t WHERE {{ {{ SELECT DISTINCT ?w WHERE {{ {inside} }} }} "
+                     f"?t kgv:locatedIn* ?w }} }} ?trip {where} ?t . ?trip a kgv:Trip .")
+    else:
+        first.append("?trip a kgv:Trip .")
+    if since or until:  # the trip's span meets the bounds: it ends on or after since, starts on or before until
+        tests = ([_date_test("?last", check_date(since), ">=")] if since else []) + (
+            [_date_test("?first", check_date(until), "<=")] if until else [])
+        dates = "?trip kgv:startDate ?s ; kgv:endDate ?e . BIND(STR(?s) AS ?first) BIND(STR(?e) AS ?last)"
+        if undated:
+            first.append(f"OPTIONAL {{ {dates} }}")
+            first.append(f"FILTER(!BOUND(?s) || ({' && '.join(tests)}))")
+        else:
+            first.append(dates)
+            first.append(f"FILTER({' && '.join(tests)})")
+    rows = select(store, "SELECT DISTINCT ?trip WHERE {\n  %s\n}" % "\n  ".join(first + then))
+    return [r["trip"] for r in rows]
+
+
+_TRIP_DETAIL = """
+SELECT ?trip (MIN(?start_) AS ?start) (MIN(?end_) AS ?end) (MIN(?source_) AS ?source)
+       (MIN(?index_) AS ?index) WHERE {
+  VALUES ?trip { %s }
+  ?trip a kgv:Trip .
+  OPTIONAL { ?trip kgv:startDate ?start_ } OPTIONAL { ?trip kgv:endDate ?end_ }
+  OPTIONAL { ?trip prov:wasDerivedFrom ?a . ?a kgv:sourceFile ?source_ . OPTIONAL { ?a kgv:articleIndex ?index_ } }
+} GROUP BY ?trip"""
+# Officials in the order the text first names them in the trip's visits.
+_TRIP_OFFICIALS = """
+SELECT ?trip ?o ?name ?role (MIN(?at_) AS ?at) WHERE {
+  VALUES ?trip { %s }
+  { ?trip kgv:ledBy ?o BIND("lead" AS ?role) } UNION { ?trip kgv:accompaniedBy ?o BIND("accompanying" AS ?role) }
+  ?o rdfs:label ?name .
+  OPTIONAL { ?trip kgv:part ?v . ?v kgv:visitor ?o ; kgv:evidence/kgv:startOffset ?at_ }
+} GROUP BY ?trip ?o ?name ?role"""
+# Divisions in the order the text first reaches them (within a sentence by where it names them, else by code).
+_TRIP_PLACES = """
+SELECT ?trip ?p ?name (MIN(?code_) AS ?code) (MIN(?at_) AS ?at) WHERE {
+  VALUES ?trip { %s }
+  ?trip kgv:place ?p . ?p rdfs:label ?name .
+  OPTIONAL { ?p kgv:gbCode ?code_ }
+  OPTIONAL { ?trip kgv:part ?v . ?v kgv:target/kgv:locatedIn* ?p ; kgv:evidence/kgv:startOffset ?at_ }
+} GROUP BY ?trip ?p ?name"""
+_TRIP_STOPS = """
+SELECT DISTINCT ?trip ?n ?t ?name ?class WHERE {
+  VALUES ?trip { %s }
+  ?trip kgv:stop ?s . ?s kgv:order ?n ; kgv:target ?t . ?t rdfs:label ?name .
+  OPTIONAL { ?t a ?class . FILTER(?class IN (%s)) }
+}"""
+_TRIP_EVIDENCE = """
+SELECT DISTINCT ?trip ?text ?at WHERE {
+  VALUES ?trip { %s }
+  ?trip kgv:evidence ?e . ?e kgv:text ?text ; kgv:startOffset ?at .
+}"""
+
+
+def trips(store, official: str | None = None, place: str | None = None, since: str | None = None,
+          until: str | None = None, role: str | None = None, undated: bool = False) -> list[dict]:
+    """Trips (kg.trips, kgv:Trip): one dict per trip (TRIP_FIELDS), dated ones first by date, then
+    by source and article. `lead`, `accompanying`, `places` and `evidence` are lists in text order,
+    `stops` the stops' names in the trip's order (`stop_types` their classes).
+
+    `official` takes the trips an official led or accompanied (`role` lead | accompanying: only
+    those); `place` the trips with a stop or division at or inside the place (as `visits`);
+    `since`/`until` the trips whose span meets the bounds, leaving out undated ones unless
+    `undated`. When nothing passes, `why_empty_trips` says why."""
+    ids = sorted(trip_ids(store, official=official, place=place, since=since, until=until, role=role,
+                          undated=undated))
+    out: dict[str, dict] = {}
+    for i in range(0, len(ids), _BATCH):
+        values = " ".join(sparql_iri(t) for t in ids[i:i + _BATCH])
+        for r in select(store, _TRIP_DETAIL % values):
+            out[r["trip"]] = {"lead": [], "accompanying": [], "places": [], "stops": [], "stop_types": [],
+                              "start": r["start"], "end": r["end"], "source": r["source"],
+                              "article": _int(r["index"]), "evidence": [], "trip": r["trip"]}
+        texts: dict = {}
+        for r in select(store, _TRIP_EVIDENCE % values):
+            texts.setdefault(r["trip"], {})[int(r["at"])] = r["text"]
+        for t, found in texts.items():
+            out[t]["evidence"] = [found[at] for at in sorted(found)]
+
+        def at(t, offset, name):
+            """Where the text first names it: the first evidence sentence that does and the position
+            in it (a sentence may state one visit for two officials), else its own first visit."""
+            for o, text in sorted(texts.get(t, {}).items()):
+                if (i := text.find(name)) >= 0:
+                    return (0, o, i)
+            offset = _int(offset)
+            return (1, offset if offset is not None else 1 << 30, 0)
+
+        people: dict = {}
+        for r in select(store, _TRIP_OFFICIALS % values):
+            people.setdefault((r["trip"], r["role"]), {})[r["o"]] = (at(r["trip"], r["at"], r["name"]), r["name"])
+        for (t, role_), found in people.items():
+            out[t]["lead" if role_ == "lead" else "accompanying"] = [n for _, n in sorted(found.values())]
+        places_: dict = {}
+        for r in select(store, _TRIP_PLACES % values):
+            offset = _int(r["at"])  # the first visit reaching it, then where that sentence names it, then code
+            i = texts.get(r["trip"], {}).get(offset, "").find(r["name"]) if offset is not None else -1
+            key = (offset is None, offset or 0, i if i >= 0 else 1 << 30)
+            places_.setdefault(r["trip"], {})[r["p"]] = (key, r["code"] or "", r["name"])
+        for t, found in places_.items():
+            out[t]["places"] = [v[-1] for v in sorted(found.values())]
+        stops: dict = {}
+        for r in select(store, _TRIP_STOPS % (values, _TYPES)):
+            stops.setdefault(r["trip"], {})[int(r["n"])] = (r["name"], _local(r["class"]))
+        for t, found in stops.items():
+            out[t]["stops"] = [found[n][0] for n in sorted(found)]
+            out[t]["stop_types"] = [found[n][1] for n in sorted(found)]
+    rows = [out[t] for t in ids if t in out]
+    rows.sort(key=lambda r: (r["start"] is None, r["start"] or "", r["source"] or "",
+                             r["article"] if r["article"] is not None else -1, r["lead"], r["trip"]))
+    return rows
+
+
+def why_empty_trips(store, where: str, official: str | None = None, place: str | None = None,
+                    since: str | None = None, until: str | None = None, role: str | None = None,
+                    undated: bool = False) -> str:
+    """One line on why `trips` with these filters found nothing (as `why_empty` for visits)."""
+    if official is not None and (msg := missing_name(store, "Official", official, where)):
+        return msg
+    if place is not None and (msg := missing_name(store, "Place", place, where)):
+        return msg
+    base = trip_ids(store, official=official, place=place)
+    who = " ".join(x for x in (official and f"with {official.strip()}", place and f"to {place.strip()}") if x)
+    if not base:
+        if official is not None and not trip_ids(store, official=official) and visit_ids(store, official=official):
+            return (f"{official.strip()} leads no trip and accompanies none in {where}: "
+                    "a trip is a lead official's (kg visits lists every visit)")
+        return f"no trip {who} in {where}" if who else f"no trip in {where}"
+    parts = []
+    if since or until:
+        dated = set(trip_ids(store, official=official, place=place, since="0000"))
+        undated_n = len(set(base) - dated)
+        inside = set(trip_ids(store, official=official, place=place, since=since, until=until))
+        if undated_n and not undated:
+            parts.append(f"{undated_n} trip{'s have' if undated_n > 1 else ' has'} no resolved date; --undated keeps them")
+        if len(dated - inside):
+            n = len(dated - inside)
+            parts.append(f"{n} dated trip{'s fall' if n > 1 else ' falls'} outside "
+                         + " and ".join(x for x in (since and f"--since {since}", until and f"--until {until}") if x))
+    if role is not None:
+        n = len(set(base) - set(trip_ids(store, official=official, place=place, role=role)))
+        if n:
+            parts.append(f"{official.strip()} is not {'the lead' if role == 'lead' else 'accompanying'} "
+                         f"in {n} of them")
+    scope = f"{len(base)} trip{'s' if len(base) > 1 else ''} {who}".strip()
+    return f"none of the {scope} in {where} pass the filters: " + "; ".join(parts) if parts else \
+        f"no trip passes the filters in {where}"
+
+
 def _local(iri: str | None) -> str | None:
     return iri.rpartition("#")[2] if iri else None
 
@@ -203,32 +382,34 @@ def _listing(rows: list[dict], key: str, counts: dict, order: tuple[str, ...], l
 
 
 def officials(store, limit: int | None = None) -> list[dict]:
-    """Officials with their titles, the visits they made (and how many as lead), their posts and
-    the articles naming them; most visits first."""
+    """Officials with their titles, the trips (kgv:Trip) they took part in and how many they led,
+    their posts and the articles naming them; most trips first. Trips, not visit statements: an
+    article naming five sites of one journey counts once."""
     rows = select(store, "SELECT DISTINCT ?o ?official WHERE { ?o a kgv:Official ; rdfs:label ?official }")
     titles = _many(store, "o", "?o a kgv:Official ; kgv:title ?title", "title")
     for r in rows:
         r["titles"] = titles.get(r["o"], "")
     counts = {
-        "visits": _per(store, "o", "?v kgv:visitor ?o", "COUNT(DISTINCT ?v)"),
-        "lead": _per(store, "o", "?v kgv:visitor ?o ; kgv:role kgv:lead", "COUNT(DISTINCT ?v)"),
+        "trips": _per(store, "o", "?t kgv:ledBy|kgv:accompaniedBy ?o", "COUNT(DISTINCT ?t)"),
+        "led": _per(store, "o", "?t kgv:ledBy ?o", "COUNT(DISTINCT ?t)"),
         "posts": _per(store, "o", "?o a kgv:Official ; org:holds ?p", "COUNT(DISTINCT ?p)"),
         "articles": _per(store, "o", "?o a kgv:Official ; kgv:mentionedIn ?a", "COUNT(DISTINCT ?a)"),
     }
-    return _listing(rows, "o", counts, ("visits", "articles"), "official", limit)
+    return _listing(rows, "o", counts, ("trips", "led", "articles"), "official", limit)
 
 
 def places(store, limit: int | None = None) -> list[dict]:
-    """Places with the visits they received, directly and counting everything inside them
-    (by kgv:locatedIn), and the articles naming them; most visits first."""
+    """Places with the trips that went there (a stop or a division of the trip), directly and
+    counting everything inside them (by kgv:locatedIn), and the articles naming them; most trips first."""
     rows = select(store, """SELECT DISTINCT ?p ?place ?code ?level WHERE { ?p a kgv:Place ; rdfs:label ?place .
         OPTIONAL { ?p kgv:gbCode ?code } OPTIONAL { ?p kgv:divisionLevel ?level } }""")
     counts = {
-        "visits": _per(store, "p", "?v a kgv:Visit ; kgv:target ?p", "COUNT(DISTINCT ?v)"),
-        "within": _per(store, "p", "?v a kgv:Visit ; kgv:target ?t . ?t kgv:locatedIn* ?p", "COUNT(DISTINCT ?v)"),
+        "trips": _per(store, "p", "?t a kgv:Trip ; (kgv:stop/kgv:target)|kgv:place ?p", "COUNT(DISTINCT ?t)"),
+        "within": _per(store, "p", "?t a kgv:Trip ; (kgv:stop/kgv:target)|kgv:place ?x . ?x kgv:locatedIn* ?p",
+                       "COUNT(DISTINCT ?t)"),
         "articles": _per(store, "p", "?p a kgv:Place ; kgv:mentionedIn ?a", "COUNT(DISTINCT ?a)"),
     }
-    return _listing(rows, "p", counts, ("within", "visits", "articles"), "place", limit)
+    return _listing(rows, "p", counts, ("within", "trips", "articles"), "place", limit)
 
 
 def projects(store, limit: int | None = None) -> list[dict]:

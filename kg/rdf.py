@@ -8,7 +8,9 @@ back from its JSON) and returns a new `rdflib.Graph`: one resource per node
 (rdfs:label "…"@zh, skos:altLabel for other forms, kgv:gbCode and
 kgv:locatedIn for divisions, kgv:mentionedIn its articles), a kgv:Visit per
 visit (visitor, target, role, date, evidence, prov:wasDerivedFrom the
-article), W3C ORG posts (org:holds, org:Post, org:postIn) and the articles
+article), a kgv:Trip per trip (kg.trips: kgv:ledBy, kgv:accompaniedBy,
+kgv:place, kgv:stop → kgv:Stop with kgv:order and kgv:target, kgv:startDate,
+kgv:endDate, kgv:part its visits, kgv:evidence), W3C ORG posts (org:holds, org:Post, org:postIn) and the articles
 with their source file, index and offsets. Co-occurrence is a statistic of the
 networkx graph and is not stated in RDF, nor are relations the vocabulary has
 no term for.
@@ -32,6 +34,7 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from .atomic import atomic_write
+from .graph import TRIP
 from .resolve import post_name, stable_hash
 
 KGV = Namespace("https://w3id.org/kg-cn/vocab#")
@@ -88,6 +91,11 @@ def post_iri(name: str, holder: str | None = None) -> URIRef:
     return KGR[f"post/{_segment(holder)}/{_segment(name)}"]
 
 
+def stop_iri(trip: URIRef, order: int) -> URIRef:
+    """kgr:trip/<hash>/stop/<n>: the n-th stop of a trip."""
+    return URIRef(f"{trip}/stop/{int(order)}")
+
+
 def visit_iri(u: str, v: str, attrs: dict) -> URIRef:
     return KGR["visit/" + stable_hash(u, v, attrs.get("role", ""), attrs.get("file", ""), attrs.get("article", ""),
                                       attrs.get("start", ""), attrs.get("end", ""), attrs.get("date", ""))]
@@ -135,6 +143,9 @@ def to_rdf(graph: nx.MultiDiGraph) -> Graph:
     for nid, attrs in sorted(graph.nodes(data=True)):
         s = iris[nid]
         typ = attrs.get("type")
+        if typ == TRIP:
+            _trip(g, graph, iris, nid, attrs)
+            continue
         g.add((s, RDF.type, CLASSES.get(typ, KGV.Entity)))
         g.add((s, RDFS.label, Literal(attrs.get("label") or nid.partition(":")[2], lang=ZH)))
         for alias in _listed(attrs.get("aliases")):
@@ -229,6 +240,39 @@ def _visit(g: Graph, graph: nx.MultiDiGraph, iris: dict, u: str, v: str, attrs: 
             g.add((ev, KGV.startOffset, _int(attrs["start"])))
             g.add((ev, KGV.endOffset, _int(attrs["end"])))
             g.add((ev, PROV.wasQuotedFrom, art))
+            if attrs.get("trip") in iris:
+                g.add((iris[attrs["trip"]], KGV.evidence, ev))
+    if attrs.get("trip") in iris:
+        g.add((iris[attrs["trip"]], KGV.part, visit))
+
+
+def _trip(g: Graph, graph: nx.MultiDiGraph, iris: dict, nid: str, attrs: dict) -> None:
+    """A kgv:Trip (a prov:Activity) with its officials, places, ordered kgv:Stop nodes and dates;
+    its parts (kgv:part) and evidence are added with its visits."""
+    t = iris[nid]
+    g.add((t, RDF.type, KGV.Trip))
+    g.add((t, RDFS.label, Literal(attrs.get("label") or nid, lang=ZH)))
+    if attrs.get("start_date"):
+        g.add((t, KGV.startDate, _date_literal(str(attrs["start_date"]))))
+        g.add((t, KGV.endDate, _date_literal(str(attrs.get("end_date") or attrs["start_date"]))))
+    if "file" in attrs and "article" in attrs:
+        articles = graph.graph.get("articles") or {}
+        g.add((t, PROV.wasDerivedFrom, _article(g, attrs["file"], attrs["article"],
+                                                articles.get(f"{attrs['file']}#{attrs['article']}"))))
+    for _, v, d in graph.out_edges(nid, data=True):
+        rel = d.get("relation")
+        if rel == "participant":
+            g.add((t, KGV.ledBy if d.get("role") == "lead" else KGV.accompaniedBy, iris[v]))
+        elif rel == "place":
+            g.add((t, KGV.place, iris[v]))
+        elif rel == "stop":
+            s = stop_iri(t, d["order"])
+            g.add((t, KGV.stop, s))
+            g.add((s, RDF.type, KGV.Stop))
+            g.add((s, KGV.order, _int(d["order"])))
+            g.add((s, KGV.target, iris[v]))
+            if "file" in d and "start" in d and "evidence" in d:
+                g.add((s, KGV.evidence, evidence_iri(d["file"], d["start"], d["end"])))
 
 
 # ---------------------------------------------------------------- canonical Turtle

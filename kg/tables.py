@@ -15,7 +15,7 @@ import networkx as nx
 from .graph import SEPARATOR
 from .queries import check_date
 from .resolve import division_node_id
-from .trips import trips
+from . import trips as _trips
 
 LEVELS = ("province", "prefecture", "county")
 _BASIS_ORDER = {"GB/T 2260": 0, "name": 1, "text": 2}
@@ -179,16 +179,21 @@ def division_counts(rows: list[dict], level: str | None = None, count: str = "tr
     if count != "trips":
         raise ValueError(f"{count!r}: count trips or visits")
     for t in trips(rows):
-        for key in {k for r in t["visits"] if (k := at_level(r, level)) is not None}:
+        for key in {k for v in t.visits if (k := at_level(v.ref, level)) is not None}:
             out[key] = out.get(key, 0) + 1
     return out
+
+
+def trips(rows: list[dict]) -> list:
+    """The trips (kg.trips.Trip) the rows make up; each Visit's `ref` is its row."""
+    return _trips.of_rows(rows)
 
 
 def panel(rows: list[dict]) -> list[dict]:
     """Official × division × month (PANEL_COLUMNS), the cells with at least one visit.
 
-    `visits` counts the rows, `trips` the official's trips (kg.trips) that touch the
-    division in that month; month is None where no date is resolved, division_code
+    `visits` counts the rows, `trips` the trips (kg.trips) the official leads that touch the
+    division in that month (a group's trip counts for each of its leads); month is None where no date is resolved, division_code
     None where nothing places the target. The visits add up to the rows given.
     """
     cells: dict[tuple, dict] = {}
@@ -203,8 +208,10 @@ def panel(rows: list[dict]) -> list[dict]:
     for r in rows:
         cell(r)["visits"] += 1
     for t in trips(rows):
-        for r in {(r["division_code"] or "", r["month"] or ""): r for r in t["visits"]}.values():
-            cell(r)["trips"] += 1
+        for lead in t.leads:
+            own = [v.ref for v in t.visits if v.official == lead]
+            for r in {(r["division_code"] or "", r["month"] or ""): r for r in own}.values():
+                cell(r)["trips"] += 1
     return [cells[k] for k in sorted(cells)]
 
 

@@ -31,9 +31,12 @@ COLOURS = {
     "Organization": "#1f77b4",
     "Place": "#2ca02c",
     "Project": "#9467bd",
+    "Trip": "#8c564b",  # kg.trips: a node of the graph, not an entity of the texts
 }
-NAMES_ZH = {"Official": "官员", "Person": "人物", "Organization": "机构", "Place": "地点", "Project": "项目"}
-RELATIONS_ZH = {"visited": "视察", "holds_post": "任职", "located_in": "位于", "cooccurs": "同句"}
+NAMES_ZH = {"Official": "官员", "Person": "人物", "Organization": "机构", "Place": "地点", "Project": "项目",
+            "Trip": "行程"}
+RELATIONS_ZH = {"visited": "视察", "holds_post": "任职", "located_in": "位于", "cooccurs": "同句",
+                "participant": "参与行程", "stop": "行程站点", "place": "行程地区"}
 LEVELS = ("province", "prefecture", "county", "township")
 UNPLACED = "（未归入行政区划）"  # the root of visited places no division contains
 LAYOUT_SEED = 7
@@ -290,7 +293,7 @@ def page_data(g: nx.MultiDiGraph, whole: bool = False) -> dict:
         "nodes": nodes,
         "edges": edges,
         "colours": COLOURS,
-        "types": {t: NAMES_ZH[t] for t in TYPES},
+        "types": {t: NAMES_ZH[t] for t in (*TYPES, "Trip")},
         "relations": RELATIONS_ZH,
     }
 

@@ -227,16 +227,20 @@ def test_table_is_aligned_for_chinese(out):
 def test_officials_places_projects(db, out):
     officials = queries.officials(db)
     chen = next(r for r in officials if r["official"] == "陈刚")
-    assert chen["visits"] >= 3 and chen["lead"] >= 3 and chen["posts"] >= 2 and chen["articles"] >= 1
+    # trips, not visit statements: the seeds report one journey of his (kg.trips)
+    assert chen["trips"] == chen["led"] == 1 and chen["posts"] >= 2 and chen["articles"] >= 1
     assert "省委书记" in chen["titles"]
-    assert [r["visits"] for r in officials] == sorted((r["visits"] for r in officials), reverse=True)
-    assert sum(r["visits"] for r in officials) == len(queries.visits(db))
+    assert [r["trips"] for r in officials] == sorted((r["trips"] for r in officials), reverse=True)
+    trips = queries.trips(db)
+    assert sum(r["led"] for r in officials) == sum(len(t["lead"]) for t in trips)
+    assert sum(r["trips"] for r in officials) == sum(len(t["lead"]) + len(t["accompanying"]) for t in trips)
 
     places = {r["place"]: r for r in queries.places(db)}
     assert places["青海省"]["code"] == "630000" and places["青海省"]["level"] == "province"
     assert places["青海省"]["within"] >= places["果洛藏族自治州"]["within"] + places["西宁市"]["within"]
-    assert places["果洛藏族自治州"]["visits"] >= 1 and places["湟中区"]["within"] >= places["湟中区"]["visits"] >= 1
-    assert all(r["within"] >= r["visits"] for r in places.values())
+    assert places["果洛藏族自治州"]["trips"] == 1 and places["湟中区"]["within"] >= places["湟中区"]["trips"] >= 1
+    assert places["青海省"]["within"] == len(trips)  # every seed trip is in the province, each counted once
+    assert all(r["within"] >= r["trips"] for r in places.values())
 
     projects = queries.projects(db)
     assert projects and all(set(r) == {"project", "place", "visits", "articles"} for r in projects)
@@ -245,7 +249,7 @@ def test_officials_places_projects(db, out):
 
     res = run_kg("officials", "--graph", out, "--format", "csv", "--limit", "3")
     assert res.returncode == 0, res.stderr
-    assert res.stdout.splitlines()[0] == "official,titles,visits,lead,posts,articles"
+    assert res.stdout.splitlines()[0] == "official,titles,trips,led,posts,articles"
     assert len(res.stdout.splitlines()) == 4
     res = run_kg("places", "--graph", out, "--format", "json")
     assert {r["place"] for r in json.loads(res.stdout)} == set(places)
