@@ -16,9 +16,9 @@ from .graph import SEPARATOR
 from .queries import check_date
 from .resolve import division_node_id
 from . import trips as _trips
+from .trips import division_of  # noqa: F401 (kg.tables.division_of: where it was)
 
 LEVELS = ("province", "prefecture", "county")
-_BASIS_ORDER = {"GB/T 2260": 0, "name": 1, "text": 2}
 
 VISIT_COLUMNS = (
     "official_id", "official", "target_id", "target", "target_type", "role", "date_written", "iso_date",
@@ -34,29 +34,6 @@ PANEL_COLUMNS = ("official_id", "official", "division_code", "division", "divisi
 
 
 # ---------------------------------------------------------------- divisions
-
-
-def _up(g: nx.MultiDiGraph, n: str) -> str | None:
-    """The node containing `n`: by codes first, then by name, then as a text says."""
-    ups = sorted(((_BASIS_ORDER.get(d.get("basis"), 3), v) for _, v, d in g.out_edges(n, data=True)
-                  if d.get("relation") == "located_in"))
-    return ups[0][1] if ups else None
-
-
-def division_of(g: nx.MultiDiGraph, n: str) -> str | None:
-    """The GB/T 2260 code of the smallest division at county level or above holding node `n`."""
-    seen = set()
-    while n is not None and n not in seen:
-        seen.add(n)
-        d = g.nodes[n]
-        if d.get("code") and d.get("level") in LEVELS:
-            return d["code"]
-        if d.get("code") and d.get("chain"):  # a township: its county
-            return d["chain"][0]
-        if d.get("division"):
-            return d["division"]
-        n = _up(g, n)
-    return None
 
 
 def division_chain(g: nx.MultiDiGraph, code: str) -> dict[str, tuple[str, str]]:

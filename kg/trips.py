@@ -223,11 +223,37 @@ def _position(sentence: str | None, names) -> int:
 
 # ---------------------------------------------------------------- adapters
 
+_BASIS_ORDER = {"GB/T 2260": 0, "name": 1, "text": 2}
+
+
+def _up(g: "nx.MultiDiGraph", n: str) -> str | None:
+    """The node containing `n`: by codes first, then by name, then as a text says."""
+    ups = sorted(((_BASIS_ORDER.get(d.get("basis"), 3), v) for _, v, d in g.out_edges(n, data=True)
+                  if d.get("relation") == "located_in"))
+    return ups[0][1] if ups else None
+
+
+def division_of(g: "nx.MultiDiGraph", n: str) -> str | None:
+    """The GB/T 2260 code of the smallest division at county level or above holding node `n`."""
+    seen = set()
+    while n is not None and n not in seen:
+        seen.add(n)
+        d = g.nodes[n]
+        if d.get("code") and d.get("level") in LEVELS:
+            return d["code"]
+        if d.get("code") and d.get("chain"):  # a township: its county
+            return d["chain"][0]
+        if d.get("division"):
+            return d["division"]
+        n = _up(g, n)
+    return None
+
+
+
+
 
 def graph_visits(g) -> list[Visit]:
     """The `visited` edges of a kg networkx graph as Visits (`ref` is the edge's (u, v, key))."""
-    from .tables import division_of
-
     out = []
     seen_div: dict = {}
     for seq, (u, v, k, d) in enumerate(sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], str(e[2])))):
@@ -247,7 +273,7 @@ def graph_visits(g) -> list[Visit]:
 
 
 def from_graph(g) -> list[Trip]:
-    """The trips of a kg networkx graph (its `visited` edges; divisions by kg.tables.division_of)."""
+    """The trips of a kg networkx graph (its `visited` edges; divisions by `division_of`)."""
     return group(graph_visits(g))
 
 

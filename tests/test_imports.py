@@ -10,7 +10,7 @@ import networkx as nx
 
 KG = Path(__file__).resolve().parent.parent / "kg"
 # The stages in data-flow order; each may import the ones before it, never one after.
-STAGES = ["kg.read", "kg.tag", "kg.grouping", "kg.relations", "kg.resolve", "kg.graph", "kg.rdf",
+STAGES = ["kg.read", "kg.tag", "kg.grouping", "kg.relations", "kg.resolve", "kg.trips", "kg.graph", "kg.rdf",
           "kg.extraction", "kg.build"]
 
 
