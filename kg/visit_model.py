@@ -34,6 +34,9 @@ PRONOUN = re.compile(r"(?:他们|他|她|一行|随后|接着|之后|然后|先�
 LISTED = re.compile(r"(?:[丙丁戊](?:[、和及与]|以及))+$")
 # A group travelling with its head (指导组, 调研组, 代表团, 一行): the head is the visitor.
 GROUP = re.compile(r"组|团|队|一行")
+# After a place, what makes it the scene of a speech or a time, not of this visit (考察丙重要讲话, 视察丙时):
+# such a pair is no candidate at all, as the verb patterns take no visit there either.
+NOT_THIS_VISIT = re.compile(r"时|期间|以来|重要讲话|讲话|指示|精神|重要论述")
 WINDOW = 8  # characters of masked context on each side
 
 
@@ -80,6 +83,10 @@ def candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]], lead: Menti
     head = len(ta.article.headline)
     first = next((m for i in sorted(by_sent) for m in sorted(by_sent[i], key=lambda m: m.start)
                   if m.label == "OFFICIAL" and m.start >= 0), None)
+    titles: dict[str, set[str]] = {}
+    for m in ta.mentions:
+        if m.label == "OFFICIAL":
+            titles.setdefault(m.text, set()).update(m.titles)
     codes = Counter(m.code[:2] for m in ta.mentions if m.code)
     home = codes.most_common(1)[0][0] if codes else None  # the province the article is set in
     out = []
@@ -94,8 +101,10 @@ def candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]], lead: Menti
         for t in sites:
             a, b = where[t.start - s.start], where[t.end - s.start]
             clause_lo = max((c.end() for c in CLAUSE.finditer(masked, 0, a)), default=0)
-            clause_hi = next((c.start() for c in CLAUSE.finditer(masked, b + 1)), len(masked))
-            left, right = masked[max(clause_lo, a - WINDOW) : a], masked[b + 1 : min(clause_hi, b + 1 + WINDOW)]
+            clause_hi = next((c.start() for c in CLAUSE.finditer(masked, b)), len(masked))
+            left, right = masked[max(clause_lo, a - WINDOW) : a], masked[b : min(clause_hi, b + WINDOW)]
+            if NOT_THIS_VISIT.match(right):
+                continue  # the guideline's "not a visit": a place named as the scene of a speech or a time
             clause_left = masked[clause_lo:a]
             listed = LISTED.search(clause_left)
             core = clause_left[: listed.start()] if listed else clause_left  # the words before a list it is in
@@ -122,25 +131,40 @@ def candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]], lead: Menti
                 pairs.append((lead, "lead"))
             elif first is not None:
                 pairs.append((first, "first"))
+            near = max(before, key=lambda o: o.end) if before else None
+            near_in_clause = near is not None and not CLAUSE.search(masked, where[near.end - s.start], a)
             seen = set()
             for o, how in pairs:
                 if o.text in seen:
                     continue
                 seen.add(o.text)
                 feats = [f"who={how}", f"is_lead={lead is not None and o.text == lead.text}",
-                         f"is_first={first is not None and o.text == first.text}"]
+                         f"is_first={first is not None and o.text == first.text}",
+                         f"other_subject={near_in_clause and near.text != o.text}",
+                         f"own_unit={_level(t)}:{_own(titles.get(o.text, ()), t)}"]
                 if o.sentence == i and o.start >= 0 and o.end <= t.start:
                     between = masked[where[o.end - s.start]:a]
                     feats += [f"same_clause={not CLAUSE.search(between)}", f"gap={_bucket(len(between))}",
                               *_ngrams("B=", between[:6]), *_ngrams("Bend=", between[-4:])]
                 elif o.sentence == i and o.start >= t.end:
-                    between = masked[b + 1:where[o.start - s.start]]
+                    between = masked[b:where[o.start - s.start]]
                     feats += [f"after_clause={not CLAUSE.search(between)}", f"after_gap={_bucket(len(between))}",
                               *_ngrams("A=", between[:6]), *_ngrams("Aend=", between[-4:])]
                 else:
                     feats += ["same_clause=absent"]
                 out.append(Candidate(o, t, i, tuple(base + feats)))
     return out
+
+
+# How a post names the unit it serves without naming it (省委书记 in a provincial paper).
+RELATIVE = {"province": ("省", "自治区"), "prefecture": ("市", "州", "盟", "地区"), "county": ("县", "区", "旗")}
+
+
+def _own(titles, t: Mention) -> bool:
+    """Whether an official's post is in the unit visited: a governor touring his own province
+    makes no visit to it (a national leader touring it does)."""
+    rel = RELATIVE.get(_level(t), ())
+    return any(x.startswith(rel) or t.text in x or (t.canonical and t.canonical in x) for x in titles)
 
 
 def _bucket(n: int) -> str:
