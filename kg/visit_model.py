@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from . import gazetteer
+from . import gazetteer, lexicon
 from .model import Mention, TaggedArticle
 
 ENV = "KG_VISIT_MODEL"
@@ -30,6 +30,10 @@ SITES = ("PLACE", "PROJECT", "ORG")
 MASK = {"OFFICIAL": "甲", "PERSON": "乙", "PLACE": "丙", "ORG": "丁", "PROJECT": "戊"}
 CLAUSE = re.compile(r"[，,。；;！!？?：:\n]")
 PRONOUN = re.compile(r"(?:他们|他|她|一行|随后|接着|之后|然后|先后|又|还)")
+# Reported speech: what follows 说, is what someone said, not the event (as for the verb patterns).
+SPEECH = re.compile(r"(?:说|表示|介绍|指出|强调|认为|坦言|告诉记者|回忆)[,，:：]")
+# Who opens the clause after "在丙，": the official (甲), someone else (乙, 记者, 村民 …), or no one named.
+OTHER_PEOPLE = re.compile("乙|" + "|".join(sorted(lexicon.PERSON_ROLES, key=len, reverse=True)))
 # A site in a list (走进丙、丁和丁): what comes before the list is what says where they went.
 LISTED = re.compile(r"(?:[丙丁戊](?:[、和及与]|以及))+$")
 # A group travelling with its head (指导组, 调研组, 代表团, 一行): the head is the visitor.
@@ -68,6 +72,20 @@ def _masked(text: str, lo: int, hi: int, ms: list[Mention]) -> tuple[str, list[i
     return "".join(out), where
 
 
+def _quoted(text: str) -> list[bool]:
+    """Which characters are inside “…”; an unclosed quote ends with its paragraph."""
+    out, depth = [], 0
+    for c in text:
+        if c == "\n":
+            depth = 0
+        elif c == "“":
+            depth += 1
+        elif c == "”":
+            depth = max(0, depth - 1)
+        out.append(depth > 0)
+    return out
+
+
 def _ngrams(prefix: str, s: str, n: int = 2) -> list[str]:
     return [f"{prefix}{s[i:i + n]}" for i in range(len(s) - n + 1)]
 
@@ -87,6 +105,7 @@ def candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]], lead: Menti
     for m in ta.mentions:
         if m.label == "OFFICIAL":
             titles.setdefault(m.text, set()).update(m.titles)
+    quoted = _quoted(text)
     codes = Counter(m.code[:2] for m in ta.mentions if m.code)
     home = codes.most_common(1)[0][0] if codes else None  # the province the article is set in
     out = []
@@ -99,13 +118,18 @@ def candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]], lead: Menti
         officials = [m for m in ms if m.label == "OFFICIAL"]
         sent_feats = [f"pos={min(i, 4)}", f"head={s.end <= head}", f"nofficials={min(len(officials), 3)}"]
         for t in sites:
+            if quoted[t.start]:
+                continue  # a quotation reports what someone said, not the event (as for the verb patterns)
             a, b = where[t.start - s.start], where[t.end - s.start]
             clause_lo = max((c.end() for c in CLAUSE.finditer(masked, 0, a)), default=0)
             clause_hi = next((c.start() for c in CLAUSE.finditer(masked, b)), len(masked))
             left, right = masked[max(clause_lo, a - WINDOW) : a], masked[b : min(clause_hi, b + WINDOW)]
-            if NOT_THIS_VISIT.match(right):
-                continue  # the guideline's "not a visit": a place named as the scene of a speech or a time
+            if NOT_THIS_VISIT.match(right) or SPEECH.search(masked, 0, a):
+                continue  # the guideline's "not a visit": the scene of a speech or a time, reported speech
             clause_left = masked[clause_lo:a]
+            after = masked[clause_hi + 1 : clause_hi + 7] if clause_hi < len(masked) and masked[clause_hi] in "，," else ""
+            if clause_left.endswith("在") and not right and _actor(after) == "other":
+                continue  # 在丙，记者看到…: someone else is there (the verb patterns' rule too)
             listed = LISTED.search(clause_left)
             core = clause_left[: listed.start()] if listed else clause_left  # the words before a list it is in
             base = sent_feats + [
@@ -114,6 +138,7 @@ def candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]], lead: Menti
                 *(f"L{k}={left[-k:]}" for k in (1, 2, 3) if len(left) >= k),
                 *(f"R{k}={right[:k]}" for k in (1, 2, 3) if len(right) >= k),
                 *_ngrams("LW=", left), *_ngrams("RW=", right),
+                f"next_actor={_actor(after)}",
                 f"listed={bool(listed)}", *(f"C{k}={core[-k:]}" for k in (1, 2, 3) if len(core) >= k),
                 *_ngrams("CL=", clause_left), f"group={bool(GROUP.search(clause_left))}",
                 f"opens={bool(PRONOUN.match(clause_left))}", f"opener={clause_left[:2]}",
@@ -158,6 +183,12 @@ def candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]], lead: Menti
 
 # How a post names the unit it serves without naming it (省委书记 in a provincial paper).
 RELATIVE = {"province": ("省", "自治区"), "prefecture": ("市", "州", "盟", "地区"), "county": ("县", "区", "旗")}
+
+
+def _actor(clause: str) -> str:
+    if clause.startswith("甲"):
+        return "official"
+    return "other" if OTHER_PEOPLE.match(clause) else "none"
 
 
 def _own(titles, t: Mention) -> bool:
