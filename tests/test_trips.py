@@ -94,6 +94,20 @@ def test_one_trip_per_tour_with_stops_in_text_order(seed_trips):
         assert set(trip) == set(queries.TRIP_FIELDS)
 
 
+def test_with_the_publication_date_the_tours_are_dated_the_day_before(tmp_path):
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "003.txt").write_text(SEED, encoding="utf-8")
+    res = run_kg("build", tmp_path / "pages", "-o", tmp_path / "out", "--published", "2024-12-25", "--no-progress")
+    assert res.returncode == 0, res.stderr
+    rows, _ = _trips("--graph", tmp_path / "out")
+    for lead, (places, stops) in TOURS.items():
+        (trip,) = [t for t in rows if lead in t["lead"]]
+        assert (trip["start"], trip["end"]) == ("2024-12-24", "2024-12-24"), trip
+        assert trip["stops"] == stops
+    rows, _ = _trips("--graph", tmp_path / "out", "--since", "2024-12-24", "--until", "2024-12-24")
+    assert {t["lead"][0] for t in rows} >= set(TOURS)
+
+
 def test_accompanying_officials_make_no_trip(seed_trips, out):
     leads = {o for t in seed_trips for o in t["lead"]}
     by_lead = {t["lead"][0]: t for t in seed_trips}
