@@ -502,9 +502,12 @@ def located_in(tagged: TaggedArticle) -> list[Fact]:
                 last = max(inner, key=lambda m: m.end)
                 pos = last.end
             if last:
-                add(a, _key(last), i)
-            elif div := _prefix_division(gaz, a.text, {c[:2] for c in coded}):
-                add(a, ("Place", div), i)
+                if not _donor(a, last.end - a.start):
+                    add(a, _key(last), i)
+            elif found := _prefix_division(gaz, a.text, {c[:2] for c in coded}):
+                div, k = found
+                if not _donor(a, k):
+                    add(a, ("Place", div), i)
         s = tagged.sentences[i]
         for m in re.finditer(r"位于|坐落于|地处", text[s.start:s.end]):  # X 位于 Y
             cue, at = s.start + m.start(), s.start + m.end()
@@ -540,8 +543,18 @@ def _trip_sites(tagged: TaggedArticle):
             yield v.target, trip, v.sentence
 
 
-def _prefix_division(gaz, name: str, provinces: set[str]) -> str | None:
-    """The one division whose written form opens `name` (longest form first), as its full name.
+# After a division's name, what makes it the giver of a project, not its place (泸州援建项目 lies in
+# the county Luzhou aids; 乡城县新一轮对口援建项目 in 乡城县).
+DONATED = re.compile(r"援建|援助|支援|捐建|援藏|援疆|援青")
+
+
+def _donor(m: Mention, at: int) -> bool:
+    return m.label == "PROJECT" and bool(DONATED.match(m.text, at))
+
+
+def _prefix_division(gaz, name: str, provinces: set[str]) -> tuple[str, int] | None:
+    """The one division whose written form opens `name` (longest form first), as its full name,
+    and the length of that form.
 
     A bare stem (南川 of 南川区) names a division only in a province the article names.
     """
@@ -549,7 +562,7 @@ def _prefix_division(gaz, name: str, provinces: set[str]) -> str | None:
         divisions = {f.division.name for f in gaz.lookup(name[:k])
                      if f.kind != "stem" or f.division.code[:2] in provinces}
         if len(divisions) == 1:
-            return divisions.pop()
+            return divisions.pop(), k
         if divisions:
             return None
     return None

@@ -17,7 +17,7 @@ from .. import gazetteer, lexicon
 from . import spans as sp
 from ..model import LABELS
 from .officials import title_before
-from .places import HOME
+from .places import HOME, NAMED
 
 RULES = "kg.rules"  # doc.user_data: the rules' flat entities, (start, end, label)
 
@@ -118,7 +118,8 @@ class Merge:
                 span.label_ = "OFFICIAL"  # a post written next to the name makes an official
         if span.label_ == "PLACE" and span._.code is None:
             forms = self.gaz.lookup(span.text)
-            if forms and len({f.division.code for f in forms}) == 1 and _may_code(forms[0], doc.user_data.get(HOME)):
+            if forms and len({f.division.code for f in forms}) == 1 and _may_code(
+                    forms[0], doc.user_data.get(HOME), doc.user_data.get(NAMED, ())):
                 span._.code = forms[0].division.code
                 span._.canonical = forms[0].division.name
         return span
@@ -133,12 +134,13 @@ def make_merge(nlp: Language, name: str, fill: str, nested: bool, prefer: str):
     return Merge(fill, nested, prefer)
 
 
-def _may_code(form: gazetteer.Form, home: str | None) -> bool:
+def _may_code(form: gazetteer.Form, home: str | None, named) -> bool:
     """A bare stem of a county or township (江海 of 江海区, 三江 of 三江侗族自治县) names that unit only
-    in the province the text is set in; elsewhere it is a word or another place of the same name."""
+    in the province the text is set in, or, when that is unknown, in one the text names; elsewhere
+    it is a word or another place of the same name."""
     if form.kind != "stem" or form.division.level in (gazetteer.PROVINCE, gazetteer.PREFECTURE):
         return True
-    return home is not None and form.division.code[:2] == home
+    return form.division.code[:2] == home or home is None and form.division.code[:2] in named
 
 
 def _labels(spec: str) -> frozenset[str]:

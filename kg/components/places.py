@@ -11,6 +11,7 @@ from . import spans as sp
 
 
 HOME = "kg.home_found"  # the province the text is set in, as this component found it
+NAMED = "kg.provinces_named"  # the provinces whose divisions it names
 
 
 def _choose(forms, home: str | None) -> gazetteer.Form:
@@ -26,7 +27,7 @@ def _choose(forms, home: str | None) -> gazetteer.Form:
     )
 
 
-def _accept(form: gazetteer.Form, w: sp.Words, start: int, end: int, lac_locs, home) -> bool:
+def _accept(form: gazetteer.Form, w: sp.Words, start: int, end: int, lac_locs, home, named=frozenset()) -> bool:
     if form.kind != "stem":
         return True
     d = form.division
@@ -35,7 +36,8 @@ def _accept(form: gazetteer.Form, w: sp.Words, start: int, end: int, lac_locs, h
         return True
     if d.level == gazetteer.PREFECTURE:
         return d.code[:2] == home or (tagged_loc and _set_apart(w, start, end))
-    return tagged_loc and (home is None or d.code[:2] == home)
+    # a county's bare stem (海淀, 江海) names it in its own province's paper, or in a text that names that province
+    return tagged_loc and (d.code[:2] == home or home is None and d.code[:2] in named)
 
 
 def _set_apart(w: sp.Words, start: int, end: int) -> bool:
@@ -93,9 +95,12 @@ class PlaceTagger:
                     found.append((i, j + 1, forms))
         home = doc.user_data.get("kg.home") or home_province(f for _, _, f in found)
         doc.user_data[HOME] = home  # for the recognizer's places, coded after this (kg_merge)
+        named = {f.division.code[:2] for _, _, forms in found for f in forms
+                 if f.kind != "stem" or f.division.level == gazetteer.PROVINCE}  # provinces the text names
+        doc.user_data[NAMED] = named
         out = []
         for start, end, forms in found:
-            ok = [f for f in forms if _accept(f, w, start, end, lac_locs, home)]
+            ok = [f for f in forms if _accept(f, w, start, end, lac_locs, home, named)]
             if not ok:
                 continue
             form = _choose(ok, home)
