@@ -150,3 +150,7 @@ COUNTRIES = frozenset(
 ORG_LIST_HEADS = ("企业", "公司", "头部企业", "龙头企业", "单位", "机构", "集团", "银行", "学校", "医院", "部门", "商户")
 # Heads of company names that have no legal suffix: 瑞佳实业, 国肽生物, 时代新能源.
 COMPANY_HEADS = ("实业", "科技", "生物", "能源", "新能源", "电力", "控股", "股份", "药业", "制药", "矿业", "化工", "材料", "电子", "物流", "建设", "传媒", "置业", "投资", "农业", "牧业", "食品")
+
+# After a division's name, the words that make it the giver of a project, not its place:
+# 泸州援建项目 lies in the county Luzhou aids (乡城县新一轮对口援建项目 lies in 乡城县).
+AID_VERBS = ("援建", "援助", "支援", "捐建", "援藏", "援疆", "援青")

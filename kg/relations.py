@@ -543,13 +543,9 @@ def _trip_sites(tagged: TaggedArticle):
             yield v.target, trip, v.sentence
 
 
-# After a division's name, what makes it the giver of a project, not its place (泸州援建项目 lies in
-# the county Luzhou aids; 乡城县新一轮对口援建项目 in 乡城县).
-DONATED = re.compile(r"援建|援助|支援|捐建|援藏|援疆|援青")
-
-
 def _donor(m: Mention, at: int) -> bool:
-    return m.label == "PROJECT" and bool(DONATED.match(m.text, at))
+    """Whether the division that opens a project's name gave it (lexicon.AID_VERBS) rather than holds it."""
+    return m.label == "PROJECT" and m.text.startswith(lexicon.AID_VERBS, at)
 
 
 def _prefix_division(gaz, name: str, provinces: set[str]) -> tuple[str, int] | None:

@@ -642,7 +642,11 @@ def resolve(pages, facts: Iterable[Fact] = (), region: str | None = None, cooccu
             if scopes:  # the most specific division a post is in
                 a["codes"][max(scopes, key=lambda s: (LEVEL_RANK[_level(s)], s))] += 1
         elif o.type in (ORGANIZATION, PROJECT, PLACE):
-            code = canonical_org(o.name, o.ctx)[1] if o.type == ORGANIZATION else prefix_divisions(o.name, o.ctx)[0]
+            if o.type == ORGANIZATION:
+                code = canonical_org(o.name, o.ctx)[1]
+            else:
+                code, rest = prefix_divisions(o.name, o.ctx)
+                code = None if o.type == PROJECT and rest.startswith(lexicon.AID_VERBS) else code  # 泸州援建项目
             if code:
                 a["codes"][code] += 1
 
