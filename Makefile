@@ -27,15 +27,19 @@ bench: $(STAMP)
 	$(BIN)/python bench/msra.py
 	$(BIN)/python bench/end_to_end.py
 
-# The shipped entity model, from the annotated training set (train/README.md): texts
-# regenerated from the corpus, annotations compiled, `kg train` with kg/ner/config.cfg.
+# The shipped models, from the annotated training set (train/README.md): texts regenerated from
+# the corpus, annotations compiled; the entity recognizer (`kg train` with kg/ner/config.cfg) on
+# the entity sample (batches b0-b7), the visit model (scripts/train_visits.py) on every item.
+NER_BATCHES := b0 b1 b2 b3 b4 b5 b6 b7
 train: $(STAMP)
 	$(BIN)/python scripts/annotate.py texts
 	$(BIN)/python scripts/annotate.py compile
-	rm -rf build/ner
-	$(BIN)/kg train train/gold train/texts -o build/ner
+	rm -rf build/ner build/ner-items build/visits
+	$(BIN)/python scripts/annotate.py subset --batches $(NER_BATCHES) -o build/ner-items
+	$(BIN)/kg train build/ner-items/gold build/ner-items/texts -o build/ner
 	rm -rf kg/ner/model
 	cp -r build/ner/model kg/ner/model
+	$(BIN)/python scripts/train_visits.py train/gold train/texts -o kg/data/visit_model.json --work build/visits
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

@@ -1,7 +1,7 @@
 """kg: knowledge graphs from Chinese provincial newspaper pages.
 
     import kg
-    doc = kg.nlp()("省委书记、省人大常委会主任陈刚赴果洛藏族自治州调研")
+    doc = kg.nlp()("省委书记、省人大常委会主任张三赴阿坝藏族羌族自治州调研")
     records = kg.extract(["seeds/"])
     g = kg.build(["seeds/"])
 """

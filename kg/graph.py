@@ -3,7 +3,7 @@
 Plain data in, plain data out: `to_networkx` reads a `Resolution` and builds a
 new graph; the exports copy the graph and never change it.
 
-Nodes (ids such as "Place:630106", "Official:陈刚", "Organization:青海省委")
+Nodes (ids such as "Place:630106", "Official:张三", "Organization:青海省委")
 carry `type`, `label`, `aliases`, `titles`, `code` and `level` (divisions),
 `chain` (codes of the containing divisions, innermost first), `division` (the
 division a name or post places an organization, project or official in),

@@ -57,7 +57,7 @@ def page_entities(articles: list[TaggedArticle]) -> list[_Entity]:
 
 
 def merge_prefixed(entities: list[_Entity]) -> list[_Entity]:
-    """城北区万吨…项目 and 万吨…项目 are one project: a name that is another plus a place before it."""
+    """城东区光伏…项目 and 光伏…项目 are one project: a name that is another plus a place before it."""
     gaz = gazetteer.load()
     by_type: dict[str, list[_Entity]] = defaultdict(list)
     for e in entities:

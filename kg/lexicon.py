@@ -46,7 +46,7 @@ SURNAMES = frozenset(
     "霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚"
     "岑景党宫费卜冷晏席卫米杭洪诸钮嵇邬巩匡荣全班查鄢仇应栾桑迟阎寇官乐原花巴才多拉索旦格措达"
 ).union({"欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "尉迟", "公孙", "慕容", "长孙", "宇文", "司徒", "夏侯", "令狐", "端木"})
-# Collective nouns before a list of names of officials: 省领导刘奇凡、班果.
+# Collective nouns before a list of names of officials: 省领导李四、王五.
 LEADER_NOUNS = ("领导", "领导同志", "负责同志", "主要负责同志", "负责人")
 # Verbs after a list of names that marks them as officials at an event.
 OFFICIAL_LIST_VERBS = ("出席", "参加", "陪同", "在主席台就座", "在主席台前排就座", "就座", "主持", "列席", "调研", "视察", "考察")

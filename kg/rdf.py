@@ -71,7 +71,7 @@ def _segment(text: str) -> str:
 
 
 def node_iri(node_id: str, type_: str | None = None) -> URIRef:
-    """Place:630106 → kgr:place/630106, Official:陈刚 → kgr:official/%E9%99%88%E5%88%9A."""
+    """Place:630106 → kgr:place/630106, Official:张三 → kgr:official/%E5%BC%A0%E4%B8%89."""
     typ, _, local = node_id.partition(":")
     return KGR[f"{(type_ or typ).lower()}/{_segment(local)}"]
 
@@ -458,7 +458,7 @@ def select(store, query: str) -> list[dict]:
 
 def readable_iri(value: str) -> str:
     """An IRI as a table shows it: prefixed (kgr:, kgv:, rdfs: …) and its percent-escapes
-    decoded, kgr:official/陈刚 for https://w3id.org/kg-cn/id/official/%E9%99%88%E5%88%9A.
+    decoded, kgr:official/张三 for https://w3id.org/kg-cn/id/official/%E5%BC%A0%E4%B8%89.
     Anything that is not an IRI of a known namespace is returned as it is."""
     from urllib.parse import unquote
 

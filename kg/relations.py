@@ -45,7 +45,7 @@ SEPARATOR = re.compile(r"、|和|及|与|以及")
 # After a site name: 现场, 一线, 建设现场 … (在 X 现场，官员…).
 LOCATIVE = re.compile(r"(?:[^，,。、]{0,4}?(?:现场|工地|一线|车间|厂区|展厅|大厅|门前))?(?:内|里|中|上|前|等地|等处|等)?")
 # Between an official's name and the cue: 一行, 首先, 先后, a time. Verbs of speech or
-# commands mean the cue is not the official's own act (陈刚要求到基层去).
+# commands mean the cue is not the official's own act (张三要求到基层去).
 GAP_BANNED = re.compile(r"说|表示|强调|要求|指出|希望|邀请|带领|组织|会见|看望|听取|主持|要|提出|鼓励|号召|安排|派|让|请|的|是|和|与|对|向|为|把|将|给|同|被|在|看到")
 # 率调研组赴…: an official at the head of a group goes himself.
 LEADS_GROUP = re.compile(r"(?:一行)?率(?:领)?[^，,。；]{0,12}?(?:调研组|考察组|督导组|检查组|工作组|代表团|队)(?:一行)?(?:先后|专程)?")
@@ -70,7 +70,7 @@ GENERIC = re.compile(r"^(?:社区|村|乡镇|乡|镇|街道|企业|公司|工厂
                      r"有关|相关|该|这|此|各|全|部分|重点|其他|周边|附近)")
 # Where meetings are held: a meeting there is not a visit (会议在青海会议中心闭幕).
 VENUE = re.compile(r"(?:会议中心|会堂|礼堂|会议室|宾馆|饭店|酒店|大厦|剧院)$")
-# Heads of the sites a text names without the tagger seeing them (海湖车城, 西堡夏季草莓种植基地).
+# Heads of the sites a text names without the tagger seeing them (东湖车城, 北村草莓种植基地).
 UNTAGGED_HEADS = {
     "PROJECT": lexicon.PROJECT_SUFFIXES,
     "PLACE": lexicon.PLACE_SUFFIXES,
@@ -137,7 +137,7 @@ def _sites(text: str, ms: list[Mention], lo: int, hi: int, prefix: bool = False)
     """Named sites from `lo` on: names joined by 、/和; a division right before a name is a modifier.
 
     Returns the targets and where the names stop. A modifier counts as a target
-    only if it is a county-level division (城北区 in 城北区万吨…项目): a visit to a
+    only if it is a county-level division (城东区 in 城东区光伏…项目): a visit to a
     site in a county is a visit to that county. Names running straight into
     untagged text are the start of a name the tagger missed (西宁 in 西宁南川工业园区)
     and are dropped, unless `prefix` (察看X项目建设进展: the name is followed by more).
@@ -192,7 +192,7 @@ def _untagged(text: str, ms: list[Mention], lo: int, hi: int, i: int) -> Mention
 
 
 def _topic(text: str, s: Sentence, ms: list[Mention], j: int) -> Mention | None:
-    """The site a paragraph opens on (严冬的阿尼玛卿雪山…。 / 久美家园是…): where its visit happened."""
+    """The site a paragraph opens on (严冬的玉龙雪山…。 / 某某家园是…): where its visit happened."""
     if any(m.label == "OFFICIAL" for m in ms):
         return None
     for m in sorted(ms, key=lambda m: (m.start, -m.end)):
@@ -278,7 +278,7 @@ def _candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]]) -> list[_V
 
 
 def _co_subjects(text: str, ms: list[Mention], who: Mention | None) -> list[Mention]:
-    """Officials listed with the subject (陈刚、吴晓军来到…): they went too."""
+    """Officials listed with the subject (张三、李四来到…): they went too."""
     out = []
     while who is not None:
         who = next((m for m in ms if m.label == "OFFICIAL" and SEPARATOR.fullmatch(text, m.end, who.start)), None)
@@ -287,7 +287,7 @@ def _co_subjects(text: str, ms: list[Mention], who: Mention | None) -> list[Ment
 
 
 def _seen_projects(text: str, ms: list[Mention], lo: int, hi: int) -> list[Mention]:
-    """Projects an official looks into on site (在X，石建平详细了解Y项目推进情况): visited too."""
+    """Projects an official looks into on site (在X，张三详细了解Y项目推进情况): visited too."""
     out = []
     said = re.compile(r"强调|要求|指出|表示|说|希望").search(text, lo, hi)
     for v in ON_SITE.finditer(text, lo, said.start() if said else hi):
@@ -531,7 +531,7 @@ def located_in(tagged: TaggedArticle) -> list[Fact]:
 
 def _trip_sites(tagged: TaggedArticle):
     """(site, division, sentence) for the sites a lead visited after arriving in one division:
-    赴果洛藏族自治州调研 … 在阿尼玛卿雪山 puts the mountain in the prefecture. A site reached
+    赴阿坝藏族羌族自治州调研 … 在某某雪山 puts the mountain in the prefecture. A site reached
     while the trip's division is uncertain (前往城北区、大通县) is left unplaced."""
     trip = None
     leads = sorted((v for v in _article_visits(tagged) if v.role == "lead"), key=lambda v: (v.sentence, v.target.start))

@@ -11,7 +11,7 @@ articles, `lookup(type, name, source, article)`); the rules as functions:
 `split_title`, `post_name`, `prefix_divisions`, `parse_region`.
 
 Identity rules
-- Divisions are keyed by GB/T 2260 code: 果洛州 / 果洛 / 果洛藏族自治州 are one
+- Divisions are keyed by GB/T 2260 code: 阿坝州 / 阿坝 / 阿坝藏族羌族自治州 are one
   node labelled with the official full name, the forms as aliases. Every
   division a coded place lies in becomes a node too, so chains are complete.
 - Relative names are read in context: 省委 → 青海省委 in a paper whose home
@@ -27,7 +27,7 @@ Identity rules
   on one chain are two people (and an official without a post belongs to the
   province of the article). Disambiguated ids carry the division code.
 - Organizations and projects whose name is another's with a division before
-  it are one (城北区万吨…项目 = 万吨…项目), unless the short name is written
+  it are one (城东区光伏…项目 = 光伏…项目), unless the short name is written
   after two different divisions or on a page about another region.
 """
 from __future__ import annotations
@@ -174,11 +174,11 @@ def _votes(codes: Iterable[str]) -> Counter:
 
 @lru_cache(maxsize=None)
 def called(code: str, word: str) -> str | None:
-    """How a division is written when the text says just `word`: (630000, 省) → 青海省, (632600, 州) → 果洛州."""
+    """How a division is written when the text says just `word`: (630000, 省) → 青海省, (513200, 州) → 阿坝州."""
     d = _gaz().by_code.get(code)
     if d is None or d.level not in _LEVEL_WORDS.get(word, ()):
         return None
-    for form, kind in gazetteer.short_forms(d.name, d.level):  # 果洛州委, not 果洛藏族自治州委
+    for form, kind in gazetteer.short_forms(d.name, d.level):  # 阿坝州委, not 阿坝藏族羌族自治州委
         if kind == "short" and form.endswith(word):
             return form
     return d.name if d.name.endswith(word) else None
@@ -471,7 +471,7 @@ def _key_simple(o: _Occurrence) -> tuple:
 
 
 def _merge_prefixed(keys: list[tuple], ctxs: dict[tuple, Context]) -> dict[tuple, tuple]:
-    """Map each org/project key to its group key: 城北区万吨…项目 and 万吨…项目 are one.
+    """Map each org/project key to its group key: 城东区光伏…项目 and 光伏…项目 are one.
 
     Names are grouped by what is left after the division prefixes (≥ 4 chars);
     a group holds the names with one innermost division and the bare name (if
@@ -781,7 +781,7 @@ def _node_for(res: Resolution, ent: tuple[str, str], source, article, ctx: Conte
 
 
 def _new_node(res: Resolution, typ: str, name: str, ctx: Context, source: str | None, article: int | None) -> str:
-    """A node for a thing named only in a fact or a title (a site the tagger missed: 海湖车城)."""
+    """A node for a thing named only in a fact or a title (a site the tagger missed: 东湖车城)."""
     division = None
     if typ == PLACE and (code := _whole_division(name, ctx)):
         key = (PLACE, code)
@@ -809,7 +809,7 @@ def _new_node(res: Resolution, typ: str, name: str, ctx: Context, source: str | 
 
 
 def _whole_division(name: str, ctx: Context) -> str | None:
-    """The division a whole name is a form of (果洛州 → 632600), chosen by context."""
+    """The division a whole name is a form of (阿坝州 → 513200), chosen by context."""
     return _choose_division(name, ctx) if name in _gaz() else None
 
 

@@ -5,7 +5,7 @@ is unknown) that kg.export writes as CSV, Parquet, Stata and GEXF and kg.maps
 counts. Every visit is placed in the smallest division at county level or
 above that holds its target: the target itself when it is one, else the
 division its codes, its name or a text places it in (a project in 湟中区, a
-mountain in 果洛州); a township counts for its county. Targets nothing places
+mountain in 阿坝州); a township counts for its county. Targets nothing places
 keep empty division columns, so that the rows still add up to `kg visits`.
 """
 from __future__ import annotations

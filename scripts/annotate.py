@@ -438,6 +438,23 @@ def cmd_compile(args):
     print(f"{n} gold files → {gold} ({problems_total} problems)")
 
 
+def cmd_subset(args):
+    """The items of some batches as GOLD/ and TEXTS/ folders of links (what `kg train` reads)."""
+    out = Path(args.output)
+    for sub in ("gold", "texts"):
+        (out / sub).mkdir(parents=True, exist_ok=True)
+    n = 0
+    for it in items():
+        if it["batch"] not in args.batches or not (TRAIN / "gold" / f"{it['id']}.json").exists():
+            continue
+        for src, sub in ((TRAIN / "gold" / f"{it['id']}.json", "gold"), (TEXTS / f"{it['id']}.txt", "texts")):
+            dst = out / sub / src.name
+            if not dst.exists():
+                dst.symlink_to(src.resolve())
+        n += 1
+    print(f"{n} items of {', '.join(args.batches)} → {out}")
+
+
 def cmd_agreement(args):
     """Second (blind) annotations against the first, with eval/score.py; both as JSONL."""
     its = [it for it in items() if it["second"]]
@@ -478,6 +495,9 @@ def main():
     c.add_argument("files", nargs="+")
     c.add_argument("--show", action="store_true")
     sub.add_parser("compile")
+    su = sub.add_parser("subset")
+    su.add_argument("--batches", nargs="+", required=True)
+    su.add_argument("-o", "--output", required=True)
     a = sub.add_parser("agreement")
     a.add_argument("rest", nargs="*")
     args = ap.parse_args()
@@ -490,6 +510,7 @@ def main():
         "check": cmd_check,
         "compile": cmd_compile,
         "agreement": cmd_agreement,
+        "subset": cmd_subset,
     }[args.cmd](args) or 0
 
 

@@ -1,6 +1,6 @@
 """OFFICIAL and PERSON: names, the posts written before or after them, and lists of leaders.
 
-省委书记、省人大常委会主任陈刚 → OFFICIAL 陈刚 with both titles; 省领导刘奇凡、班果 →
+省委书记、省人大常委会主任张三 → OFFICIAL 张三 with both titles; 省领导李四、王五 →
 OFFICIAL for every name in the list; (记者 施翔) → PERSON.
 """
 from __future__ import annotations
@@ -54,7 +54,7 @@ def trim_title(w: sp.Words, s: int, e: int) -> int:
 
 
 def list_items(w: sp.Words, start: int, sent_end: int) -> list[tuple[int, int]]:
-    """Names in a list starting at token `start`: 刘奇凡、班果、朱向峰、何立春参加 → four spans.
+    """Names in a list starting at token `start`: 李四、王五、赵六、孙七参加 → four spans.
 
     Items between separators are taken whole (LAC cuts unknown names apart);
     the last item ends where the name ends: at a LAC name or before the verb.

@@ -1,4 +1,4 @@
-"""PROJECT: named works, parks, bases and facilities (万吨…产业化项目, 西宁绿色智算中心)."""
+"""PROJECT: named works, parks, bases and facilities (光伏…产业化项目, 某某智算中心)."""
 from __future__ import annotations
 
 from spacy.language import Language
