@@ -3,7 +3,8 @@
 usage: python bench/accuracy.py [VARIANT …] [--models NAME=DIR …]
 
 A variant is `NAME` or `NAME:fill=0,nested=1`, NAME one of lac (LAC's own
-entities), rules (the hand rules), shipped (kg/ner/model), or a --models name.
+entities), rules (the hand rules), shipped (kg/ner/model), or a --models name;
+`visits=0` among the options turns the visit model off (the verb patterns alone).
 Each runs `kg extract` in its own process, scored by ../shared/eval/score.py
 (strict F1). Prints one Markdown row per variant.
 """
@@ -25,7 +26,9 @@ SOURCES = ("rmrb", "tibetcn", "xwlb")
 
 
 def extract(files: list[Path], model: str, merge: str, out: Path) -> None:
-    env = dict(os.environ, KG_MERGE=merge)
+    opts = [o for o in merge.split(",") if o]
+    env = dict(os.environ, KG_MERGE=",".join(o for o in opts if o != "visits=0"),
+               KG_VISIT_MODEL="0" if "visits=0" in opts else "1")
     res = subprocess.run([str(KG), "extract", *map(str, files), "-o", str(out), "--model", model, "--no-progress"],
                          env=env, capture_output=True, text=True)
     if res.returncode not in (0, 1):
@@ -45,6 +48,7 @@ def row(name: str, dev: dict, seeds: dict) -> str:
              f(es["Project"]), f(dev["visited"])]
     cells += [f(dev["by_source"][s]["core_micro_strict"]) for s in SOURCES]
     cells += [f(seeds["entities_micro_strict"]), f(seeds["entities_strict"]["Official"]), f(seeds["visited"])]
+    cells += [f(dev["by_source"][s]["visited"]) for s in SOURCES]
     return "| " + " | ".join(cells) + " |"
 
 
@@ -58,8 +62,8 @@ def main() -> None:
     dev_files = sorted((DEV / "texts").glob("*.txt"))
     seed_files = sorted((ROOT / "seeds").glob("*.txt"))
     print("| variant | dev core | Official | Org | Place | Project | visits | rmrb | tibetcn | xwlb "
-          "| seeds core | seeds Official | seeds visits |")
-    print("|---" * 13 + "|")
+          "| seeds core | seeds Official | seeds visits | visits rmrb | visits tibetcn | visits xwlb |")
+    print("|---" * 16 + "|")
     with tempfile.TemporaryDirectory() as tmp:
         for v in args.variants:
             name, _, merge = v.partition(":")

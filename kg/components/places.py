@@ -97,7 +97,7 @@ class PlaceTagger:
         doc.user_data[HOME] = home  # for the recognizer's places, coded after this (kg_merge)
         named = {f.division.code[:2] for _, _, forms in found for f in forms
                  if f.kind != "stem" or f.division.level == gazetteer.PROVINCE}  # provinces the text names
-        doc.user_data[NAMED] = named
+        doc.user_data[NAMED] = sorted(named)  # a list: a Doc serializes its user_data with msgpack
         out = []
         for start, end, forms in found:
             ok = [f for f in forms if _accept(f, w, start, end, lac_locs, home, named)]
