@@ -20,11 +20,13 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 
 from . import gazetteer, lexicon
 from .model import Mention, TaggedArticle
 
 ENV = "KG_VISIT_MODEL"
+WEIGHTS_ENV = "KG_VISIT_WEIGHTS"
 SITES = ("PLACE", "PROJECT", "ORG")
 # A mention, masked to its kind, so that the context reads the same whatever the names are.
 MASK = {"OFFICIAL": "甲", "PERSON": "乙", "PLACE": "丙", "ORG": "丁", "PROJECT": "戊"}
@@ -204,9 +206,13 @@ def _bucket(n: int) -> str:
 
 @lru_cache(maxsize=None)
 def weights() -> tuple[dict[str, float], float, float]:
-    """(feature weights, bias, threshold) as trained; empty weights when none ship."""
+    """(feature weights, bias, threshold) as trained (KG_VISIT_WEIGHTS: a file of your own, as
+    scripts/train_visits.py writes it); empty weights when none ship."""
     try:
-        data = json.loads(resources.files("kg").joinpath("data/visit_model.json").read_text("utf-8"))
+        own = os.environ.get(WEIGHTS_ENV)
+        text = Path(own).read_text("utf-8") if own else resources.files("kg").joinpath(
+            "data/visit_model.json").read_text("utf-8")
+        data = json.loads(text)
     except FileNotFoundError:
         return {}, 0.0, 1.0
     return data["weights"], data["bias"], data["threshold"]
