@@ -28,7 +28,7 @@ def extract(paths, **options):
 # imported on first use, since spaCy and the tagger take seconds to load and a query needs neither.
 MODULES = ("annotation", "atomic", "boundaries", "build", "cache", "dates", "endpoint", "errors", "export",
            "extraction", "fonts", "gazetteer", "graph", "grouping", "lac", "lexicon", "maps", "model", "parallel",
-           "pipeline", "plot", "progress", "queries", "rdf", "read", "relations", "resolve", "store", "tables", "tag",
+           "pipeline", "plot", "progress", "queries", "rdf", "read", "relations", "resolve", "speech", "store", "tables", "tag",
            "tokenizer", "train", "trips", "visit_model", "viz")
 
 

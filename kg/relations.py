@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import combinations
 
-from . import dates, gazetteer, lexicon, read, visit_model
+from . import dates, gazetteer, lexicon, read, speech, visit_model
 from .grouping import page_entities
 from .model import TYPES, Evidence, Fact, Mention, Sentence, TaggedArticle
 
@@ -57,8 +57,6 @@ NO_SUBJECT = re.compile(
 # People who are not officials: what the tagger missed after a cue is no site if it opens with one (安置户…家中).
 OTHERS = re.compile(r"(?:%s|大家|我们|人们|代表们|委员们|专家|游客|孩子们|企业)" % "|".join(
     sorted(lexicon.PERSON_ROLES, key=len, reverse=True)))
-# Reported speech: what follows 说, in a sentence is not the reported event.
-SPEECH = re.compile(r"(?:说|表示|介绍|指出|强调|认为|坦言|告诉记者|回忆)[,，:：]")
 # How a clause about the lead on site opens when it does not name him (…，察看房屋布置).
 ON_SITE_START = re.compile(r"(?:他们|他|她|一行|随后|先后|仔细|详细|认真|实地|现场|亲切|边走边看|不时)*"
                            r"(?:察看|查看|了解|听取|看望|慰问|走访|询问|参观|调研|考察|视察|检查|登上|走进|深入"
@@ -99,20 +97,6 @@ def _by_sentence(ta: TaggedArticle, officials: set[str] = frozenset()) -> dict[i
     for m in ta.mentions:
         if m.start >= 0:
             out.setdefault(m.sentence, []).append(replace(m, label="OFFICIAL") if m.text in officials else m)
-    return out
-
-
-def _quoted(text: str) -> list[bool]:
-    """Which characters are inside “…” (speech); an unclosed quote ends with its paragraph."""
-    out, depth = [], 0
-    for c in text:
-        if c == "\n":
-            depth = 0
-        elif c == "“":
-            depth += 1
-        elif c == "”":
-            depth = max(0, depth - 1)
-        out.append(depth > 0)
     return out
 
 
@@ -228,7 +212,7 @@ def _actor_after(text: str, ms: list[Mention], pos: int, end: int) -> Mention | 
 def _candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]]) -> list[_Visit]:
     """Every visit the cues of an article state; official None where the clause leaves it to the lead."""
     text = ta.article.text
-    quoted = _quoted(text)
+    quoted = speech.quoted(text)
     paragraph = [text.count("\n", 0, s.start) for s in ta.sentences]
     out: list[_Visit] = []
     for i, s in enumerate(ta.sentences):
@@ -241,7 +225,7 @@ def _candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]]) -> list[_V
                 continue
             b = BREAK.search(text[s.start:start][::-1])
             clause = start - b.start() if b else s.start
-            if SPEECH.search(text, s.start, clause) or (who := _subject(text, ms, clause, start)) is False:
+            if speech.SPEECH.search(text, s.start, clause) or (who := _subject(text, ms, clause, start)) is False:
                 continue
             who = who or last_who  # a later clause of a sentence keeps its subject
             hi = _end(text, ms, end, s.end)

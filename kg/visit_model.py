@@ -22,7 +22,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from . import gazetteer, lexicon
+from . import gazetteer, lexicon, speech
 from .model import Mention, TaggedArticle
 
 ENV = "KG_VISIT_MODEL"
@@ -32,8 +32,6 @@ SITES = ("PLACE", "PROJECT", "ORG")
 MASK = {"OFFICIAL": "甲", "PERSON": "乙", "PLACE": "丙", "ORG": "丁", "PROJECT": "戊"}
 CLAUSE = re.compile(r"[，,。；;！!？?：:\n]")
 PRONOUN = re.compile(r"(?:他们|他|她|一行|随后|接着|之后|然后|先后|又|还)")
-# Reported speech: what follows 说, is what someone said, not the event (as for the verb patterns).
-SPEECH = re.compile(r"(?:说|表示|介绍|指出|强调|认为|坦言|告诉记者|回忆)[,，:：]")
 # Who opens the clause after "在丙，": the official (甲), someone else (乙, 记者, 村民 …), or no one named.
 OTHER_PEOPLE = re.compile("乙|" + "|".join(sorted(lexicon.PERSON_ROLES, key=len, reverse=True)))
 # A site in a list (走进丙、丁和丁): what comes before the list is what says where they went.
@@ -74,20 +72,6 @@ def _masked(text: str, lo: int, hi: int, ms: list[Mention]) -> tuple[str, list[i
     return "".join(out), where
 
 
-def _quoted(text: str) -> list[bool]:
-    """Which characters are inside “…”; an unclosed quote ends with its paragraph."""
-    out, depth = [], 0
-    for c in text:
-        if c == "\n":
-            depth = 0
-        elif c == "“":
-            depth += 1
-        elif c == "”":
-            depth = max(0, depth - 1)
-        out.append(depth > 0)
-    return out
-
-
 def _ngrams(prefix: str, s: str, n: int = 2) -> list[str]:
     return [f"{prefix}{s[i:i + n]}" for i in range(len(s) - n + 1)]
 
@@ -107,7 +91,7 @@ def candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]], lead: Menti
     for m in ta.mentions:
         if m.label == "OFFICIAL":
             titles.setdefault(m.text, set()).update(m.titles)
-    quoted = _quoted(text)
+    quoted = speech.quoted(text)
     codes = Counter(m.code[:2] for m in ta.mentions if m.code)
     home = codes.most_common(1)[0][0] if codes else None  # the province the article is set in
     out = []
@@ -126,7 +110,7 @@ def candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]], lead: Menti
             clause_lo = max((c.end() for c in CLAUSE.finditer(masked, 0, a)), default=0)
             clause_hi = next((c.start() for c in CLAUSE.finditer(masked, b)), len(masked))
             left, right = masked[max(clause_lo, a - WINDOW) : a], masked[b : min(clause_hi, b + WINDOW)]
-            if NOT_THIS_VISIT.match(right) or SPEECH.search(masked, 0, a):
+            if NOT_THIS_VISIT.match(right) or speech.SPEECH.search(masked, 0, a):
                 continue  # the guideline's "not a visit": the scene of a speech or a time, reported speech
             clause_left = masked[clause_lo:a]
             after = masked[clause_hi + 1 : clause_hi + 7] if clause_hi < len(masked) and masked[clause_hi] in "，," else ""
