@@ -323,17 +323,8 @@ def why_empty_trips(store, where: str, official: str | None = None, place: str |
             return (f"{official.strip()} leads no trip and accompanies none in {where}: "
                     "a trip is a lead official's (kg visits lists every visit)")
         return f"no trip {who} in {where}" if who else f"no trip in {where}"
-    parts = []
-    if since or until:
-        dated = set(trip_ids(store, official=official, place=place, since="0000"))
-        undated_n = len(set(base) - dated)
-        inside = set(trip_ids(store, official=official, place=place, since=since, until=until))
-        if undated_n and not undated:
-            parts.append(f"{undated_n} trip{'s have' if undated_n > 1 else ' has'} no resolved date; --undated keeps them")
-        if len(dated - inside):
-            n = len(dated - inside)
-            parts.append(f"{n} dated trip{'s fall' if n > 1 else ' falls'} outside "
-                         + " and ".join(x for x in (since and f"--since {since}", until and f"--until {until}") if x))
+    parts = _date_reasons(lambda **kw: trip_ids(store, official=official, place=place, **kw), "trip", base,
+                          since, until, undated)
     if role is not None:
         n = len(set(base) - set(trip_ids(store, official=official, place=place, role=role)))
         if n:
@@ -475,17 +466,8 @@ def why_empty(store, where: str, official: str | None = None, place: str | None 
     who = " ".join(x for x in (official and f"by {official.strip()}", place and f"to {place.strip()}") if x)
     if not base:
         return f"no visit {who} in {where}".replace("  ", " ") if who else f"no visit in {where}"
-    parts = []
-    if since or until:
-        dated = set(visit_ids(store, official=official, place=place, since="0000"))
-        undated_n = len(set(base) - dated)
-        inside = set(visit_ids(store, official=official, place=place, since=since, until=until))
-        if undated_n and not undated:
-            parts.append(f"{undated_n} visit{'s have' if undated_n > 1 else ' has'} no resolved date; --undated keeps them")
-        if len(dated - inside):
-            n = len(dated - inside)
-            parts.append(f"{n} dated visit{'s fall' if n > 1 else ' falls'} outside "
-                         + " and ".join(x for x in (since and f"--since {since}", until and f"--until {until}") if x))
+    parts = _date_reasons(lambda **kw: visit_ids(store, official=official, place=place, **kw), "visit", base,
+                          since, until, undated)
     if role is not None:
         n = len(set(base) - set(visit_ids(store, official=official, place=place, role=role)))
         if n:
@@ -493,3 +475,20 @@ def why_empty(store, where: str, official: str | None = None, place: str | None 
     scope = f"{len(base)} visit{'s' if len(base) > 1 else ''} {who}".strip()
     return f"none of the {scope} in {where} pass the filters: " + "; ".join(parts) if parts else \
         f"no visit passes the filters in {where}"
+
+
+def _date_reasons(ids, noun: str, base, since, until, undated: bool) -> list[str]:
+    """Why --since/--until left none of `base` (trip or visit ids; `ids(since=…, until=…)` queries
+    them): how many have no resolved date, how many dated ones fall outside."""
+    if not (since or until):
+        return []
+    parts = []
+    dated = set(ids(since="0000"))
+    undated_n = len(set(base) - dated)
+    inside = set(ids(since=since, until=until))
+    if undated_n and not undated:
+        parts.append(f"{undated_n} {noun}{'s have' if undated_n > 1 else ' has'} no resolved date; --undated keeps them")
+    if n := len(dated - inside):
+        parts.append(f"{n} dated {noun}{'s fall' if n > 1 else ' falls'} outside "
+                     + " and ".join(x for x in (since and f"--since {since}", until and f"--until {until}") if x))
+    return parts
