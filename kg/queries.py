@@ -96,12 +96,7 @@ def visit_ids(store, official: str | None = None, place: str | None = None, sinc
     official's name (then each of the few visits walks up kgv:locatedIn to the place), else
     the place (everything inside it, gathered once, then the visits to those), else every visit."""
     first, then = [], []
-    if place is not None:
-        inside = _names(place)
-        prefixes = place_codes(store, place)
-        if prefixes:
-            tests = " || ".join(f"STRSTARTS(?code, {sparql_literal(p)})" for p in prefixes)
-            inside += f" UNION {{ ?w kgv:gbCode ?code . FILTER({tests}) }}"
+    inside = _inside(store, place) if place is not None else None
     if official is not None:
         lit = sparql_literal(official.strip(), "zh")
         first.append(f"{{ ?o rdfs:label {lit} }} UNION {{ ?o skos:altLabel {lit} }} ?v kgv:visitor ?o .")
@@ -182,12 +177,7 @@ def trip_ids(store, official: str | None = None, place: str | None = None, since
         raise ValueError("--role says how --official took part in a trip: give --official too")
     first, then = [], []
     where = "(kgv:stop/kgv:target)|kgv:place"  # a trip is at its stops and in its divisions
-    if place is not None:
-        inside = _names(place)
-        prefixes = place_codes(store, place)
-        if prefixes:
-            tests = " || ".join(f"STRSTARTS(?code, {sparql_literal(p)})" for p in prefixes)
-            inside += f" UNION {{ ?w kgv:gbCode ?code . FILTER({tests}) }}"
+    inside = _inside(store, place) if place is not None else None
     if official is not None:
         lit = sparql_literal(official.strip(), "zh")
         first.append(f"{{ ?o rdfs:label {lit} }} UNION {{ ?o skos:altLabel {lit} }} ?trip {_TRIP_OF[role]} ?o .")
@@ -492,3 +482,13 @@ def _date_reasons(ids, noun: str, base, since, until, undated: bool) -> list[str
         parts.append(f"{n} dated {noun}{'s fall' if n > 1 else ' falls'} outside "
                      + " and ".join(x for x in (since and f"--since {since}", until and f"--until {until}") if x))
     return parts
+
+
+def _inside(store, place: str) -> str:
+    """A SPARQL pattern binding ?w to the place named and, by their codes, the divisions inside it."""
+    inside = _names(place)
+    prefixes = place_codes(store, place)
+    if prefixes:
+        tests = " || ".join(f"STRSTARTS(?code, {sparql_literal(p)})" for p in prefixes)
+        inside += f" UNION {{ ?w kgv:gbCode ?code . FILTER({tests}) }}"
+    return inside
