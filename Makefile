@@ -19,6 +19,7 @@ $(STAMP): setup.cfg pyproject.toml
 demo: $(STAMP)
 	$(BIN)/kg build seeds/ -o out/
 	$(BIN)/kg visits --graph out/
+	$(BIN)/kg trips --graph out/
 
 test: $(STAMP) system
 	$(BIN)/python -m pytest -q tests
