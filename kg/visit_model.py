@@ -3,8 +3,8 @@
 The verb patterns of `kg.relations` state a visit where a sentence has a shape they know
 (X来到Y, 在Y调研). News has many more (他趟着泥水走进Y…家中, Y红火热闹。X向商户…, 在Y考察时强调),
 and growing the table one shape at a time does not carry to the next paper. So each site mention
-is paired with the official who could be its visitor (the nearest official before it in its
-sentence, and the article's lead) and a logistic model scores the pair from its context, written
+is paired with the officials who could be its visitor (the nearest before it in its sentence,
+the first after it, the article's lead) and a logistic model scores the pair from its context, written
 with the names masked: the words before and after the site, who opens the clause, the site's kind
 and level, where the sentence stands. The weights are learned from the visits of the annotated
 training set (`train/gold`, `make train` → `scripts/train_visits.py`) and ship as
@@ -113,8 +113,8 @@ def candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]], lead: Menti
             if NOT_THIS_VISIT.match(right) or speech.SPEECH.search(masked, 0, a):
                 continue  # the guideline's "not a visit": the scene of a speech or a time, reported speech
             clause_left = masked[clause_lo:a]
-            after = masked[clause_hi + 1 : clause_hi + 7] if clause_hi < len(masked) and masked[clause_hi] in "，," else ""
-            if clause_left.endswith("在") and not right and _actor(after) == "other":
+            next_clause = masked[clause_hi + 1 : clause_hi + 7] if clause_hi < len(masked) and masked[clause_hi] in "，," else ""
+            if clause_left.endswith("在") and not right and _actor(next_clause) == "other":
                 continue  # 在丙，记者看到…: someone else is there (the verb patterns' rule too)
             listed = LISTED.search(clause_left)
             core = clause_left[: listed.start()] if listed else clause_left  # the words before a list it is in
@@ -124,7 +124,7 @@ def candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]], lead: Menti
                 *(f"L{k}={left[-k:]}" for k in (1, 2, 3) if len(left) >= k),
                 *(f"R{k}={right[:k]}" for k in (1, 2, 3) if len(right) >= k),
                 *_ngrams("LW=", left), *_ngrams("RW=", right),
-                f"next_actor={_actor(after)}",
+                f"next_actor={_actor(next_clause)}",
                 f"listed={bool(listed)}", *(f"C{k}={core[-k:]}" for k in (1, 2, 3) if len(core) >= k),
                 *_ngrams("CL=", clause_left), f"group={bool(GROUP.search(clause_left))}",
                 f"opens={bool(PRONOUN.match(clause_left))}", f"opener={clause_left[:2]}",
