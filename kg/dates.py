@@ -52,33 +52,15 @@ def parse(text: str, year: int | None = None, month: int | None = None) -> tuple
 
     `year` and `month` are the reference (the page's year, the dateline's
     month) for what the text leaves out: 24日 needs both, 12月24日 the year.
-    A range (1月至11月) is not one date and gives None.
+    A range (1月至11月) is not one date and gives None. Resolved as `resolve`
+    does with no publication date.
     """
     text = text.strip()
     m = DATE.fullmatch(text)
     if not m or not (m["y"] or m["rel"] or m["m"] or m["d"]):
         return None
-    return text, _iso(m, year, month)
-
-
-def _iso(m: re.Match, year: int | None, month: int | None) -> str | None:
-    if m["y"]:
-        y = _year(m["y"])
-    elif m["rel"]:
-        y = year + _REL_YEAR[m["rel"]] if year else None
-    else:
-        y = year
-    mo = _int(m["m"]) if m["m"] else (month if m["d"] and not (m["y"] or m["rel"]) else None)
-    d = _int(m["d"])
-    if y is None or (d is not None and mo is None):
-        return None
-    if mo is None:
-        return f"{y:04d}"
-    if not 1 <= mo <= 12:
-        return None
-    if d is None:
-        return f"{y:04d}-{mo:02d}"
-    return f"{y:04d}-{mo:02d}-{d:02d}" if 1 <= d <= 31 else None
+    when = resolve(text, None, year, month)
+    return text, when.iso if when else None
 
 
 def find(text: str) -> list[tuple[int, int, str]]:
@@ -104,18 +86,12 @@ def find(text: str) -> list[tuple[int, int, str]]:
 
 
 def page_year(text: str) -> int | None:
-    """The year of a page: a masthead date (a short line of its own near the top, 2023年12月25日,
-    2023-12-25, 23.12.25) or a full date with its weekday; else None.
+    """The year of a page: its masthead date's (`page_date`), else None.
 
     A date in a body sentence is not taken: it may be any year the story mentions.
     """
-    for line in text.lstrip().split("\n")[:5]:
-        if len(line.strip()) <= 40 and not re.search("[，,。；;]", line) and (m := _MASTHEAD.search(line)):
-            y, mo, d = _year(m[1]), int(m[2]), int(m[3])
-            if 1 <= mo <= 12 and 1 <= d <= 31 and 1949 <= y <= 2100:
-                return y
-    m = re.search(r"(\d{4})年\d{1,2}月\d{1,2}日\s*(?:星期|周)[一二三四五六日天]", text)
-    return int(m[1]) if m else None
+    d = page_date(text)
+    return d.year if d else None
 
 
 def month_of(written: str | None) -> int | None:
@@ -191,7 +167,8 @@ def check_published(value) -> str | None:
 
 
 def page_date(text: str) -> _dt.date | None:
-    """The full date of a page's masthead (what `page_year` reads the year from), or None."""
+    """The date of a page's masthead: a short line of its own near the top (2023年12月25日,
+    2023-12-25, 23.12.25), or a full date with its weekday; else None."""
     for line in text.lstrip().split("\n")[:5]:
         if len(line.strip()) <= 40 and not re.search("[，,。；;]", line) and (m := _MASTHEAD.search(line)):
             try:

@@ -110,12 +110,7 @@ def cmd_sample(args):
         seen_titles.add(row["title"])
         by_group[group_of(row)].append(row)
     chosen = []
-    for g in GROUPS:
-        rows = sorted(by_group[g], key=lambda r: r["id"])
-        rng.shuffle(rows)
-        if g == "tibetcn":  # no outlet or year may crowd out the others
-            ranks = spread_ranks(rows)
-            rows.sort(key=lambda r: ranks[r["id"]])
+    for g, rows in in_draw_order(by_group, rng):
         cued = [r for r in rows if VISIT_CUE.search(r["text"])]
         plain = [r for r in rows if not VISIT_CUE.search(r["text"])]
         take = cued[: PER_GROUP // 2] + plain[: PER_GROUP - PER_GROUP // 2]
@@ -179,12 +174,7 @@ def cmd_extend(args):
         seen_titles.add(row["title"])
         by_group[group_of(row)].append(row)
     chosen = []
-    for g in GROUPS:
-        rows = sorted(by_group[g], key=lambda r: r["id"])
-        rng.shuffle(rows)
-        if g == "tibetcn":
-            ranks = spread_ranks(rows)
-            rows.sort(key=lambda r: ranks[r["id"]])
+    for _, rows in in_draw_order(by_group, rng):
         chosen += rows[: args.per_group]
     rng.shuffle(chosen)
     first = 1 + max(int(it["batch"][1:]) for it in old)
@@ -209,6 +199,18 @@ def cmd_extend(args):
         (TRAIN / "batches" / f"{name}-second.txt").write_text(
             "".join(it["id"] + "\n" for it in new if it["second"] == name), encoding="utf-8")
     print(f"{len(new)} items in batches b{first}…b{first + args.batches - 1} → {ITEMS}")
+
+
+def in_draw_order(by_group: dict[str, list[dict]], rng: random.Random):
+    """(group, its rows shuffled) for each outlet group in turn; the provincial papers' rows in
+    round-robin over (outlet, year), so that no outlet or year crowds out the others."""
+    for g in GROUPS:
+        rows = sorted(by_group[g], key=lambda r: r["id"])
+        rng.shuffle(rows)
+        if g == "tibetcn":
+            ranks = spread_ranks(rows)
+            rows.sort(key=lambda r: ranks[r["id"]])
+        yield g, rows
 
 
 def spread_ranks(rows) -> dict[str, int]:

@@ -82,7 +82,7 @@ def main(argv=None) -> int:
 
     pages = [(tp, golds[Path(tp.page.source).stem]) for tp in tagged if Path(tp.page.source).stem in golds]
     pages.sort(key=lambda x: Path(x[0].page.source).stem)
-    data = [prepare(tp, gold) for tp, gold in pages]
+    data = [Prepared(tp, gold) for tp, gold in pages]
     print(f"{len(data)} pages, {sum(len(d.rows) for d in data)} candidates, "
           f"{sum(y for d in data for _, y in d.rows)} positive", file=sys.stderr)
     # model selection by cross-validation over the whole training set (never the dev set)
@@ -175,10 +175,6 @@ class Prepared:
         for key, c in self.keys:
             out[key] = max(out.get(key, 0.0), visit_model.score(c, model))
         return out
-
-
-def prepare(tp, gold) -> Prepared:
-    return Prepared(tp, gold)
 
 
 def thresholds(scored):
