@@ -33,6 +33,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import networkx as nx
+
 from .resolve import _file, division_node_id, stable_hash
 
 LEVELS = ("province", "prefecture", "county")  # divisions that are a trip's places, not its stops
@@ -106,24 +108,6 @@ def span(visits) -> tuple[str | None, str | None]:
     return min(starts), max(ends, key=lambda d: d + "\uffff")  # 2024-12 ends after 2024-12-24
 
 
-class _Groups:
-    """Union-find over the leads of an article."""
-
-    def __init__(self, items):
-        self.up = {x: x for x in items}
-
-    def find(self, x):
-        while self.up[x] != x:
-            self.up[x] = self.up[self.up[x]]
-            x = self.up[x]
-        return x
-
-    def join(self, a, b):
-        a, b = self.find(a), self.find(b)
-        if a != b:
-            self.up[max(a, b)] = min(a, b)
-
-
 def _first_seen(visits, key) -> list:
     out = []
     for v in visits:
@@ -138,24 +122,25 @@ def _article_trips(visits: list[Visit]) -> list[Trip]:
     leads = _first_seen((v for v in visits if v.role == "lead"), lambda v: v.official)
     if not leads:
         return []  # accompanying officials alone make no trip
-    groups = _Groups(leads)
+    together = nx.Graph()  # leads joined when one sentence states a visit of both
+    together.add_nodes_from(leads)
     by_sentence: dict = {}
     for v in visits:
         if v.role == "lead" and v.start is not None:
             by_sentence.setdefault((v.start, v.end), []).append(v.official)
     for officials in by_sentence.values():
-        for o in officials[1:]:
-            groups.join(officials[0], o)
-    heads = _first_seen(leads, groups.find)
+        nx.add_path(together, officials)
+    group_of = {o: i for i, c in enumerate(nx.connected_components(together)) for o in c}
+    heads = _first_seen(leads, group_of.get)
     members: dict = {h: [] for h in heads}
     for v in visits:  # the leads' visits first: the others are placed by them
-        if v.official in groups.up:
-            members[groups.find(v.official)].append(v)
+        if v.official in group_of:
+            members[group_of[v.official]].append(v)
     for v in visits:
-        if v.official in groups.up:
+        if v.official in group_of:
             continue
         members[_host(v, heads, members)].append(v)
-    return [_trip(sorted(members[h], key=Visit.order), [o for o in leads if groups.find(o) == h]) for h in heads]
+    return [_trip(sorted(members[h], key=Visit.order), [o for o in leads if group_of[o] == h]) for h in heads]
 
 
 def _host(v: Visit, heads: list, members: dict):
