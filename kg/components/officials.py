@@ -21,6 +21,9 @@ _ETC_LEADERS = re.compile(
     "等.{0,6}?(?:%s)" % "|".join(sorted(lexicon.RANKS + lexicon.LEADER_NOUNS, key=len, reverse=True))
 )
 _LEADER_END = re.compile("(?:%s)$" % "|".join(lexicon.LEADER_NOUNS))
+# Verbs of speech right after a name (国家文物局副局长关强说): the name ends before them,
+# whatever LAC made of it.
+SPEECH_AFTER = frozenset({"说", "表示", "介绍", "指出", "认为", "强调", "坦言", "告诉", "回忆", "说道", "谈到"})
 
 
 def title_before(w: sp.Words, i: int) -> list[str]:
@@ -81,7 +84,8 @@ def plausible(w: sp.Words, items):
     """Drop list items that are not names; LAC's own names vouch for their neighbours.
 
     An item LAC did not tag as a name is kept only in a list where at least
-    two items are LAC names, and never when it is itself a title or a role.
+    two items are LAC names, or when a verb of speech follows it (`_speaker`),
+    and never when it is itself a title or a role.
     """
     lac_names = sum(1 for s, e in items if w.tag[s] == "PER")
     out = []
@@ -89,7 +93,7 @@ def plausible(w: sp.Words, items):
         text = w.span(s, e)
         if lexicon.RANK_END.search(text) or _ROLE_END.search(text):
             continue
-        if w.tag[s] == "PER" or lac_names >= 2:
+        if w.tag[s] == "PER" or lac_names >= 2 or _speaker(w, s, e):
             out.append((s, e))
     return out
 
@@ -101,13 +105,26 @@ def _bare_name(text: str) -> bool:
 
 
 def _looks_like_name(w: sp.Words, s: int, e: int) -> bool:
-    return w.tag[s] == "PER" or all(w.tag[k] in ("n", "nz", "PER") or w.text[k] == "·" for k in range(s, e))
+    return (w.tag[s] == "PER" or all(w.tag[k] in ("n", "nz", "PER") or w.text[k] == "·" for k in range(s, e))
+            or _speaker(w, s, e))
+
+
+def _speaker(w: sp.Words, s: int, e: int) -> bool:
+    """Two or three characters opening with a surname, before a verb of speech: a name LAC took for words."""
+    text = w.span(s, e)
+    return (2 <= len(text) <= 3 and text[0] in lexicon.SURNAMES and e < len(w) and w.text[e] in SPEECH_AFTER
+            and all(w.tag[k] in _WORDY_TAGS for k in range(s, e)))
+
+
+_WORDY_TAGS = frozenset({"n", "nz", "v", "vn", "a", "an", "PER"})  # not 多次, 一再, 也
 
 
 def _name_at(w: sp.Words, s: int, end: int):
     """The name that opens tokens s..end: a LAC name (with ·-joined parts) or a short noun run."""
     if s >= end:
         return None
+    while end - 1 > s and w.text[end - 1] in SPEECH_AFTER:
+        end -= 1
     if w.tag[s] != "PER" and NAME.match(w.span(s, end)):
         return s, end
     e = s
