@@ -41,9 +41,13 @@ def title_before(w: sp.Words, i: int) -> list[str]:
     if j + 1 < end:
         pieces.append((j + 1, end))
     titles = []
-    for s, e in pieces:  # nearest first; stop at the first piece that is not a title
+    for k, (s, e) in enumerate(pieces):  # nearest first; stop at a role or at a second piece that is no title
         text = w.span(s, e)
-        if not lexicon.RANK_END.search(text) or _ROLE_END.search(text):
+        if _ROLE_END.search(text):
+            break
+        if not lexicon.RANK_END.search(text):
+            if k == 0 and len(pieces) > 1:
+                continue  # a description between the post and the name: 县委副书记、第八批援藏干部盛悠
             break
         titles.append(w.span(trim_title(w, s, e), e))
     return titles[::-1]
