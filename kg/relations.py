@@ -39,7 +39,7 @@ NOT_VISIT_AFTER = re.compile(r"时|期间|重要讲话|讲话|指示|精神|以�
 # Verbs that end the name after a cue; a tagged name running over one of them is a tagger slip.
 STOP = re.compile(r"调研|考察|视察|察看|查看|调度|督导|走访|慰问|看望|参加|出席|召开|主持|听取|指导|实地|现场办公")
 # Words that end the name after a cue only outside a tagged name (检查站, 时代新能源).
-WEAK_STOP = re.compile(r"检查|了解|并|时|期间|开展|进行|就|对")
+WEAK_STOP = re.compile(r"检查|了解|并|时|期间|开展|进行|就|对|观看|参观|详细|仔细|认真|询问|与|同|向")
 BREAK = re.compile(r"[，,。；;！!？?：:（(“”\n]")
 SEPARATOR = re.compile(r"、|和|及|与|以及")
 # After a site name: 现场, 一线, 建设现场 … (在 X 现场，官员…).
