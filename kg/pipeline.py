@@ -67,7 +67,7 @@ def _with_features() -> Language:
     """Tokenizer, rules, and the rules' entities as the recognizer's features."""
     nlp = _tokenized()
     for name in RULES:
-        nlp.add_pipe(name)
+        nlp.add_pipe(name, config={"mend": False} if name == "kg_entities" else {})
     nlp.add_pipe("kg_features")
     return nlp
 

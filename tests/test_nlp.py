@@ -46,3 +46,30 @@ def test_long_lac_place_is_split_into_what_it_is(nlp):
     doc = nlp("湟中区海子沟乡人大代表联络室为有效破解基层人大工作薄弱问题。")
     spans = {(s.text, s.label_) for s in doc.spans["kg"]}
     assert {("湟中区", "PLACE"), ("海子沟乡", "PLACE"), ("湟中区海子沟乡人大代表联络室", "ORG")} <= spans
+
+
+def test_posts_of_state_bodies_and_foreign_states_make_officials(nlp):
+    doc = nlp("会议听取了审计署审计长侯凯受国务院委托作的报告。古巴国家主席迪亚斯-卡内尔会见了代表团。")
+    officials = {e.text: e._.titles for e in doc.ents if e.label_ == "OFFICIAL"}
+    assert officials["侯凯"] == ("审计署审计长",)
+    assert "迪亚斯-卡内尔" in officials  # the two halves of a dashed name are one name
+
+
+def test_a_name_taken_for_words_before_a_verb_of_speech(nlp):
+    doc = nlp("国家文物局副局长关强说，特别是古代文物收藏。")
+    assert [(e.text, e._.titles) for e in doc.ents if e.label_ == "OFFICIAL"] == [("关强", ("国家文物局副局长",))]
+    doc = nlp("习近平总书记多次强调，要保护好文物。")
+    assert "多次" not in {e.text for e in doc.ents}
+
+
+def test_a_description_between_post_and_name_keeps_the_post(nlp):
+    doc = nlp("那曲市比如县县委副书记、第八批援藏干部盛悠说。")
+    assert [(e.text, e.label_) for e in doc.ents if e.text == "盛悠"] == [("盛悠", "OFFICIAL")]
+
+
+def test_museums_are_organizations_and_routes_projects(nlp):
+    doc = nlp("他来到陕西历史博物馆参观。北京开通地铁22号线、京雄快线。文化和旅游部部长出席。")
+    found = ents(doc)
+    assert ("陕西历史博物馆", "ORG") in found
+    assert {("地铁22号线", "PROJECT"), ("京雄快线", "PROJECT")} <= found
+    assert ("文化和旅游部", "ORG") in found

@@ -26,6 +26,12 @@ def rank(span) -> tuple:
 
 
 class EntitySettler:
+    """`mend`: put split names together (spans._mended) when no recognizer follows; the
+    recognizer reads the rules' entities as features as they were when it was trained."""
+
+    def __init__(self, mend: bool = True):
+        self.mend = mend
+
     def __call__(self, doc: Doc) -> Doc:
         by_tokens = {}
         for s in sp.kg_spans(doc):
@@ -48,10 +54,10 @@ class EntitySettler:
             if s.label_ == "PROJECT" and any(o.label_ == "PROJECT" and o.start == s.start for o in inside):
                 continue  # the head of a longer project name (…服务基地 in …服务基地配套…项目)
             kept.append(s)
-        sp.settle(doc, kept, kept)
+        sp.settle(doc, kept, kept, mend=self.mend)
         return doc
 
 
-@Language.factory("kg_entities", assigns=["doc.ents", "doc.spans"], default_config={})
-def make_entity_settler(nlp: Language, name: str):
-    return EntitySettler()
+@Language.factory("kg_entities", assigns=["doc.ents", "doc.spans"], default_config={"mend": True})
+def make_entity_settler(nlp: Language, name: str, mend: bool):
+    return EntitySettler(mend)

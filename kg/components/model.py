@@ -95,7 +95,7 @@ class Merge:
                 ):
                     kept.append(s)
         doc.user_data.pop(RULES, None)
-        sp.settle(doc, kept, flat)
+        sp.settle(doc, kept, flat, mend=True)
         return doc
 
     def _dress(self, doc: Doc, ent: Span, rule: Span | None) -> Span:

@@ -85,10 +85,45 @@ def replace(doc: Doc, spans) -> None:
     doc.spans[GROUP] = sorted(spans, key=lambda s: (s.start, -s.end))
 
 
-def settle(doc: Doc, kept, flat) -> None:
-    """The component's last step: `kept` (nested too) in the group, `flat` as doc.ents, the shared Words dropped."""
+DASHES = frozenset("-—–－")
+# Heads of a ministry or department whose name joins two fields with 和 (文化和旅游部, 林业和草原局).
+JOINED_HEADS = ("部", "厅", "局", "委", "委员会")
+
+
+def _mended(doc: Doc, span: Span) -> Span:
+    """The span with the parts the tagger split off put back: the other half of a name joined
+    by a dash (迪亚斯-卡内尔), the first field of a body named for two (文化和旅游部)."""
+    w = words(doc)
+    s, e = span.start, span.end
+    if span.label_ in ("OFFICIAL", "PERSON"):
+        if w.text[e - 1] in DASHES and e < len(w) and w.tag[e] == "PER":
+            e += 1
+        elif e + 1 < len(w) and w.text[e] in DASHES and w.tag[e + 1] == "PER":
+            e += 2
+        if s >= 2 and w.text[s - 1] in DASHES and w.tag[s - 2] == "PER":
+            s -= 2
+    elif span.label_ == "ORG" and s >= 2 and w.text[s - 1] == "和" and w.tag[s - 2] in ("n", "an", "vn", "nz"):
+        name = w.span(s, e)
+        head = longest_suffix(name, JOINED_HEADS)
+        fields = all(w.tag[k] in ("n", "an", "vn", "nz") for k in range(s, e))  # not 中央和北京市委
+        if head and fields and 2 <= len(name) - len(head) <= 4 and 2 <= len(w.text[s - 2]) <= 4:
+            s -= 2
+    if (s, e) == (span.start, span.end):
+        return span
+    out = Span(doc, s, e, label=span.label_)
+    out._.titles, out._.code = span._.titles, span._.code
+    return out
+
+
+def settle(doc: Doc, kept, flat, mend: bool = False) -> None:
+    """The component's last step: `kept` (nested too) in the group, `flat` as doc.ents (`mend`ed
+    when it is the pipeline's last), the shared Words dropped."""
     from spacy.util import filter_spans
 
+    if mend:
+        mended = {id(x): _mended(doc, x) for x in flat}
+        kept = [mended.get(id(x), x) for x in kept]
+        flat = [mended[id(x)] for x in flat]
     replace(doc, kept)
     doc.ents = filter_spans(flat)
     forget_words(doc)
@@ -107,7 +142,7 @@ def covered(spans, start: int, end: int, labels=None) -> bool:
 NAME_TAGS = {"n", "nz", "nw", "ORG", "LOC", "PER", "vn", "an", "a", "m", "q", "f", "s", "v", "vd", "ad", "TIME"}
 # Verbs that, right after a place or a name, are its predicate, not part of a name.
 PREDICATES = frozenset(
-    "调研 考察 视察 检查 察看 建设 推进 打造 实施 加快 开展 引进 建成 共建 采取 落实 启动 签约 投资 推动 发展".split()
+    "调研 考察 视察 检查 察看 建设 推进 打造 实施 加快 开展 引进 建成 共建 采取 落实 启动 签约 投资 推动 发展 开通 开工 竣工 完工 运营 规划 新建 扩建 改造 谋划".split()
 )
 # Tags a name does not start with.
 NO_START_TAGS = {"v", "vd", "ad", "f", "q", "a", "TIME"}
