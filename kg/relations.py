@@ -61,6 +61,9 @@ OTHERS = re.compile(r"(?:%s|大家|我们|人们|代表们|委员们|专家|游�
 ON_SITE_START = re.compile(r"(?:他们|他|她|一行|随后|先后|仔细|详细|认真|实地|现场|亲切|边走边看|不时)*"
                            r"(?:察看|查看|了解|听取|看望|慰问|走访|询问|参观|调研|考察|视察|检查|登上|走进|深入"
                            r"|(?:与|同|和|向)[^，,。]{1,15}?(?:交谈|交流|座谈|握手|询问|了解))")
+# What the lead does at a site, said without a subject after "在X，" (在X，充分肯定…；在Y，鼓励…).
+ON_SITE_WORDS = re.compile(r"(?:充分)?肯定|鼓励|勉励|希望|强调|要求|指出|对[^，,。]{1,30}?(?:予以|给予|表示)|"
+                           r"观看|参观|询问|叮嘱|嘱咐|称赞|赞扬|听取")
 # What shows an official named after "在X，" is on site there, not speaking or teaching (在党校，X为学员讲课).
 SITE_ACTION = re.compile(r"察看|查看|了解|询问|交谈|交流|走进|看望|慰问|调研|考察|视察|检查|参观|听取|边走边看|实地|现场")
 # Names that are kinds, not names (社区党群服务中心 with no name before it).
@@ -206,7 +209,14 @@ def _actor_after(text: str, ms: list[Mention], pos: int, end: int) -> Mention | 
         m = min(people, key=lambda m: m.start)
         if not BREAK.search(text, pos, m.start) and not re.search(r"的|是|向|对|为|给|和|与|同", text[pos:m.start]):
             return m if m.label == "OFFICIAL" and SITE_ACTION.search(text, m.end, end) else False
-    return None if ON_SITE_START.match(rest) else False
+    if ON_SITE_START.match(rest):
+        return None
+    # 在X，充分肯定… / 在X，鼓励…: at a named site (not a division, which may be a topic: 在上海，新增…)
+    # what the lead says or does there is his visit
+    sites = [m for m in ms if m.label in SITES and m.end <= pos]
+    if sites and not _level(max(sites, key=lambda m: m.end)) and ON_SITE_WORDS.match(rest):
+        return None
+    return False
 
 
 def _candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]]) -> list[_Visit]:
