@@ -45,8 +45,9 @@ class EntitySettler:
             inside = [o for o in spans if o is not s and o.start <= s.start and s.end <= o.end]
             if s.label_ == "PLACE" and s._.code is None and inside and not s.text.endswith(lexicon.VILLAGE_HEADS):
                 continue  # a place below the division list is part of the larger name (向阳路 in 向阳路居民区)
-            if s.label_ == "ORG" and any(o.label_ == "ORG" and o.end == s.end and not _places_only(doc, o.start, s.start) for o in inside):
-                continue  # the tail of a longer name (路北社区党总支 in 园林路北社区党总支)
+            if s.label_ == "ORG" and any(o.label_ == "ORG" and o.end == s.end and (
+                    s.text in lexicon.RELATIVE_ORGS or not _places_only(doc, o.start, s.start)) for o in inside):
+                continue  # the tail of a longer name (路北社区党总支 in 园林路北社区党总支, 市委 in 重庆市委)
             if s.label_ in ("OFFICIAL", "PERSON") and any(o.label_ in ("OFFICIAL", "PERSON") for o in inside):
                 continue  # a piece of a longer name (乌拉孜 in 乌拉孜别克·热苏力汗)
             if s.label_ not in ("OFFICIAL", "PERSON") and any(p.start < s.end and s.start < p.end for p in people):
