@@ -73,3 +73,14 @@ def test_museums_are_organizations_and_routes_projects(nlp):
     assert ("陕西历史博物馆", "ORG") in found
     assert {("地铁22号线", "PROJECT"), ("京雄快线", "PROJECT")} <= found
     assert ("文化和旅游部", "ORG") in found
+
+
+def test_party_members_and_era_phrases_are_no_party(nlp):
+    doc = nlp("大批共产党人在这片热土谱写了感人篇章，推进新时代党的建设。中国共产党的领导是根本保证。")
+    assert {e.text for e in doc.ents if e.label_ == "ORG"} == {"中国共产党"}
+
+
+def test_a_relative_body_inside_a_named_one_is_not_a_second_body(nlp):
+    doc = nlp("重庆市委书记陈敏尔参加调研。")
+    assert "市委" not in {s.text for s in doc.spans["kg"] if s.label_ == "ORG"}
+    assert "重庆市委" in {s.text for s in doc.spans["kg"] if s.label_ == "ORG"}

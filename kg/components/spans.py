@@ -90,6 +90,20 @@ DASHES = frozenset("-—–－")
 JOINED_HEADS = ("部", "厅", "局", "委", "委员会")
 
 
+# An era before 党 makes a phrase, not a party: 新时代党的建设.
+ERA = ("新时代", "新时期", "新形势下", "新阶段")
+
+
+def _no_name(doc: Doc, span: Span) -> bool:
+    """Words the tagger took for a party: 共产党人, 共产党员 (its members), 新时代党的建设 (an era's
+    party building, not a body: 新时代文明实践中心 has no 党 and stays)."""
+    if span.label_ != "ORG" or "党" not in span.text:
+        return False
+    if span.text.startswith(ERA):
+        return True
+    return span.text.endswith("党") and doc.text[span.end_char : span.end_char + 1] in ("人", "员")
+
+
 def _mended(doc: Doc, span: Span) -> Span:
     """The span with the parts the tagger split off put back: the other half of a name joined
     by a dash (迪亚斯-卡内尔), the first field of a body named for two (文化和旅游部)."""
@@ -121,9 +135,10 @@ def settle(doc: Doc, kept, flat, mend: bool = False) -> None:
     from spacy.util import filter_spans
 
     if mend:
-        mended = {id(x): _mended(doc, x) for x in flat}
-        kept = [mended.get(id(x), x) for x in kept]
-        flat = [mended[id(x)] for x in flat]
+        mended = {id(x): _mended(doc, x) for x in flat if not _no_name(doc, x)}
+        dropped = {id(x) for x in flat} - mended.keys()
+        kept = [mended.get(id(x), x) for x in kept if id(x) not in dropped]
+        flat = [mended[id(x)] for x in flat if id(x) in mended]
     replace(doc, kept)
     doc.ents = filter_spans(flat)
     forget_words(doc)
