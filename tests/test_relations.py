@@ -125,11 +125,12 @@ def test_itinerary_clauses_at_named_sites_are_the_leads_visits(tmp_path):
     page.write_text(
         "\n\n吴晓军赴海北州调研\n\n本报讯(记者 马丽)3月5日,省委副书记、省长吴晓军赴海北州调研。"
         "在海北州第一人民医院,充分肯定医院的改革成效;在西海镇中学,鼓励师生努力学习。"
+        "在刚察县第一中学,省长希望孩子们好好读书。"
         "在海北州,新增就业岗位三千个。\n",  # a division opening a clause may be its topic: no visit
         encoding="utf-8",
     )
     targets = {v["target"] for v in relations.page_visits(_page(page).articles) if v["official"] == "吴晓军"}
-    assert {"海北州第一人民医院", "西海镇中学"} <= targets
+    assert {"海北州第一人民医院", "西海镇中学", "刚察县第一中学"} <= targets
 
 def test_holds_post_names_the_body_of_a_title(p003):
     ta = _article(p003, "陈刚赴果洛藏族自治州")
