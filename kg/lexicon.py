@@ -149,12 +149,22 @@ def relative_orgs() -> set[str]:
 
 RELATIVE_ORGS = frozenset(relative_orgs())
 
+
+
+def _countries() -> frozenset[str]:
+    """The world's countries as Chinese writes them (kg/data/countries.tsv, ISO 3166-1)."""
+    from importlib import resources
+
+    text = resources.files("kg").joinpath("data/countries.tsv").read_text("utf-8")
+    return frozenset(f for line in text.splitlines() if line and not line.startswith("#")
+                     for f in line.split("\t")[1].split(","))
+
+
+# Countries: a name inside an organization's opens it (埃及共产党 → 埃及 a place of its own).
+STATES = _countries()
 # Countries and regions the press names without a head noun.
-COUNTRIES = frozenset(
-    "中国 中华人民共和国 美国 日本 韩国 朝鲜 俄罗斯 英国 法国 德国 意大利 西班牙 印度 巴基斯坦 尼泊尔 蒙古国 "
-    "哈萨克斯坦 吉尔吉斯斯坦 塔吉克斯坦 乌兹别克斯坦 土库曼斯坦 阿富汗 伊朗 土耳其 沙特阿拉伯 埃及 南非 巴西 "
-    "阿根廷 加拿大 澳大利亚 新西兰 新加坡 马来西亚 泰国 越南 老挝 柬埔寨 缅甸 印度尼西亚 菲律宾 港澳 港澳台 "
-    "欧洲 亚洲 非洲 北美 南美 东南亚 中亚 西亚 东盟 欧盟".split()
+COUNTRIES = STATES | frozenset(
+    "中国 中华人民共和国 港澳 港澳台 欧洲 亚洲 非洲 北美 南美 东南亚 中亚 西亚 东盟 欧盟".split()
 )
 # Nouns after 等 that make the preceding list a list of organizations.
 ORG_LIST_HEADS = ("企业", "公司", "头部企业", "龙头企业", "单位", "机构", "集团", "银行", "学校", "医院", "部门", "商户")

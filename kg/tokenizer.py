@@ -92,6 +92,21 @@ def cut_word(word: str, tag: str, words: frozenset[str], max_len: int) -> list[s
     return pieces
 
 
+def _state_first(word: str, tag: str) -> list[str] | None:
+    """An organization opening with a country's name, cut after it (埃及共产党 → 埃及 | 共产党):
+    the country is a place the guideline counts inside the name."""
+    if tag != "ORG" or len(word) < 4:
+        return None
+    gaz = gazetteer.load()
+    for k in range(min(len(word) - 2, 9), 1, -1):
+        if word[:k] in lexicon.STATES:
+            rest = word[k:]
+            if any(rest[:j] in gaz for j in range(2, min(len(rest), 6) + 1)):
+                return None  # 马里|兰州…: the name runs on (马里兰州立大学)
+            return [word[:k], rest]
+    return None
+
+
 _ISOLATED: dict[str, tuple[tuple[str, str], ...]] = {}
 
 
@@ -196,7 +211,7 @@ class LACTokenizer:
         for analysis in sents:
             first = True
             for word, tag in analysis:
-                pieces = cut_word(word, tag, self._words, self._max_len)
+                pieces = _state_first(word, tag) or cut_word(word, tag, self._words, self._max_len)
                 if tag in LAC_ENTITY_TAGS:
                     ents.append((len(words), len(words) + len(pieces), tag))
                 for p in pieces:

@@ -84,3 +84,10 @@ def test_a_relative_body_inside_a_named_one_is_not_a_second_body(nlp):
     doc = nlp("重庆市委书记陈敏尔参加调研。")
     assert "市委" not in {s.text for s in doc.spans["kg"] if s.label_ == "ORG"}
     assert "重庆市委" in {s.text for s in doc.spans["kg"] if s.label_ == "ORG"}
+
+
+def test_a_country_opening_a_name_is_a_place_of_its_own(nlp):
+    doc = nlp("纳米比亚大学人文学院院长表示，马里兰州立大学也派人参加。")
+    spans = {(s.text, s.label_) for s in doc.spans["kg"]}
+    assert ("纳米比亚", "PLACE") in spans
+    assert ("兰州", "PLACE") not in spans  # 马里兰州立大学 is not cut at 马里

@@ -13,8 +13,9 @@ from . import spans as sp
 
 
 def _places_only(doc: Doc, start: int, end: int) -> bool:
-    """Whether tokens start..end are all covered by places (西宁市城北区马坊街道 before 幸福社区党委)."""
-    places = [p for p in sp.kg_spans(doc) if p.label_ == "PLACE" and start <= p.start and p.end <= end]
+    """Whether tokens start..end are all covered by divisions (西宁市城北区马坊街道 before 幸福社区党委;
+    not 埃及 before 共产党, which is that party's name)."""
+    places = [p for p in sp.kg_spans(doc) if p.label_ == "PLACE" and p._.code and start <= p.start and p.end <= end]
     return all(any(p.start <= i < p.end for p in places) for i in range(start, end))
 
 def rank(span) -> tuple:
@@ -43,7 +44,8 @@ class EntitySettler:
         kept = []
         for s in spans:
             inside = [o for o in spans if o is not s and o.start <= s.start and s.end <= o.end]
-            if s.label_ == "PLACE" and s._.code is None and inside and not s.text.endswith(lexicon.VILLAGE_HEADS):
+            if s.label_ == "PLACE" and s._.code is None and inside and not s.text.endswith(lexicon.VILLAGE_HEADS) \
+                    and s.text not in lexicon.STATES:
                 continue  # a place below the division list is part of the larger name (向阳路 in 向阳路居民区)
             if s.label_ == "ORG" and any(o.label_ == "ORG" and o.end == s.end and (
                     s.text in lexicon.RELATIVE_ORGS or not _places_only(doc, o.start, s.start)) for o in inside):

@@ -109,6 +109,9 @@ class PlaceTagger:
             span._.canonical = form.division.name
             out.append(span)
         taken = [(s.start, s.end) for s in out]
+        for i, text in enumerate(w.text):  # a country opening a LAC organization (_state_first)
+            if text in lexicon.STATES and w.tag[i] == "ORG" and not any(a <= i < b for a, b in taken):
+                out.append(Span(doc, i, i + 1, label="PLACE"))
         for loc in lac_locs:
             if any(a <= loc.start and loc.end <= b for a, b in taken):
                 continue
