@@ -91,3 +91,8 @@ def test_a_country_opening_a_name_is_a_place_of_its_own(nlp):
     spans = {(s.text, s.label_) for s in doc.spans["kg"]}
     assert ("纳米比亚", "PLACE") in spans
     assert ("兰州", "PLACE") not in spans  # 马里兰州立大学 is not cut at 马里
+
+
+def test_china_in_a_fixed_phrase_is_no_place(nlp):
+    doc = nlp("新中国成立以来，我们建设美丽中国。中国同巴西签署协议。")
+    assert [e.text for e in doc.ents if e.text == "中国"] == ["中国"]  # the last one only

@@ -94,9 +94,18 @@ JOINED_HEADS = ("部", "厅", "局", "委", "委员会")
 ERA = ("新时代", "新时期", "新形势下", "新阶段")
 
 
+# 中国 in a fixed phrase names no country (the guideline: 中国特色, 中国式现代化; 美丽中国, 新中国).
+CHINA_PHRASE_BEFORE = ("美丽", "新", "平安", "健康", "数字", "法治", "幸福", "魅力", "大美", "活力", "书香")
+CHINA_PHRASE_AFTER = ("特色", "式", "梦", "风格", "方案", "智慧", "故事", "声音", "精神", "道路",
+                      "品牌", "通史", "好人", "力量", "速度")
+
+
 def _no_name(doc: Doc, span: Span) -> bool:
     """Words the tagger took for a party: 共产党人, 共产党员 (its members), 新时代党的建设 (an era's
-    party building, not a body: 新时代文明实践中心 has no 党 and stays)."""
+    party building, not a body: 新时代文明实践中心 has no 党 and stays); 中国 in a fixed phrase."""
+    if span.label_ == "PLACE" and span.text == "中国":
+        before = doc.text[max(0, span.start_char - 2) : span.start_char]
+        return before.endswith(CHINA_PHRASE_BEFORE) or doc.text.startswith(CHINA_PHRASE_AFTER, span.end_char)
     if span.label_ != "ORG" or "党" not in span.text:
         return False
     if span.text.startswith(ERA):
