@@ -96,3 +96,8 @@ def test_a_country_opening_a_name_is_a_place_of_its_own(nlp):
 def test_china_in_a_fixed_phrase_is_no_place(nlp):
     doc = nlp("新中国成立以来，我们建设美丽中国。中国同巴西签署协议。")
     assert [e.text for e in doc.ents if e.text == "中国"] == ["中国"]  # the last one only
+
+
+def test_a_credit_after_a_name_makes_a_person(nlp):
+    doc = nlp("执勤二中队的菜园。（王小英／摄）战士们在菜园里劳动。")
+    assert ("王小英", "PERSON") in ents(doc)

@@ -5,6 +5,7 @@ Components add candidates to doc.spans["kg"], a group that may overlap
 """
 from __future__ import annotations
 
+import re
 from itertools import accumulate
 
 from spacy.tokens import Doc, Span
@@ -86,6 +87,8 @@ def replace(doc: Doc, spans) -> None:
 
 
 DASHES = frozenset("-—–－")
+# A credit after a name: （X／摄）, X 摄影, （X整理）.
+BYLINE_AFTER = re.compile(r"\s*[/／]?\s*(?:摄影?|整理|报道|供图|绘)(?:[）)\s]|$)")
 # Heads of a ministry or department whose name joins two fields with 和 (文化和旅游部, 林业和草原局).
 JOINED_HEADS = ("部", "厅", "局", "委", "委员会")
 
@@ -131,9 +134,12 @@ def _mended(doc: Doc, span: Span) -> Span:
         fields = all(w.tag[k] in ("n", "an", "vn", "nz") for k in range(s, e))  # not 中央和北京市委
         if head and fields and 2 <= len(name) - len(head) <= 4 and 2 <= len(w.text[s - 2]) <= 4:
             s -= 2
-    if (s, e) == (span.start, span.end):
+    label = span.label_
+    if label == "OFFICIAL" and not span._.titles and BYLINE_AFTER.match(doc.text, doc[e - 1].idx + len(doc[e - 1])):
+        label = "PERSON"  # （王某／摄）: a photographer's or compiler's credit, whatever the model made of it
+    if (s, e, label) == (span.start, span.end, span.label_):
         return span
-    out = Span(doc, s, e, label=span.label_)
+    out = Span(doc, s, e, label=label)
     out._.titles, out._.code = span._.titles, span._.code
     return out
 
