@@ -174,3 +174,30 @@ COMPANY_HEADS = ("实业", "科技", "生物", "能源", "新能源", "电力", 
 # After a division's name, the words that make it the giver of a project, not its place:
 # 泸州援建项目 lies in the county Luzhou aids (乡城县新一轮对口援建项目 lies in 乡城县).
 AID_VERBS = ("援建", "援助", "支援", "捐建", "援藏", "援疆", "援青")
+
+
+# The parts Tibetan names are made of (扎西, 多吉, 才让 …): LAC cuts many four-character names
+# after three characters or two (白玛旺|堆, 尕藏|才|让); parts in a row make one name again.
+TIBETAN_NAME_PARTS = frozenset("""
+扎西 多吉 次仁 卓玛 尼玛 达娃 平措 旺堆 顿珠 拉姆 央金 格桑 曲珍 措姆 白玛 仁增 才让 桑杰 索朗 加措 嘉措 旦增 巴桑
+洛桑 普布 德吉 边巴 米玛 次旦 强巴 丹增 贡布 多杰 才旦 东智 更登 罗布 群培 拉巴 央宗 玉珍 旺姆 卓嘎 益西 嘎玛
+旺久 次珠 欧珠 朗杰 格列 阿旺 扎巴 琼达 晋美 土登 坚参 坚赞 单增 曲吉 吉宗 德庆 次央 仓决 拉珍 央拉 贡桑 索南
+占堆 达瓦 普琼 巴珠 尼珍 曲措 加央 南加 才仁 多布杰 旺秋 仁青 泽仁 降措 俄珠 昂旺 西绕 洛松 扎顿 格勒 尕藏 更桑
+完玛 万玛 拉毛 卓么 才吉 措毛 吉毛 兰措 东主 周加 昂秀 尕玛 久美 南杰 才项 公保 扎拉 丹珠 更尕 旦正 尖措 切羊
+多美 看本 夏吾 桑吉 仁欠 华旦 本加 吉太 加布
+""".split())
+
+
+def tibetan_name(text: str) -> bool:
+    """Whether `text` (four characters or more) is made of Tibetan name parts only."""
+    n = len(text)
+    if n < 4:
+        return False
+    ok = [True] + [False] * n
+    for i in range(n):
+        if ok[i]:
+            for k in (2, 3):
+                if i + k <= n and text[i : i + k] in TIBETAN_NAME_PARTS:
+                    ok[i + k] = True
+    return ok[n]
+

@@ -92,6 +92,28 @@ def cut_word(word: str, tag: str, words: frozenset[str], max_len: int) -> list[s
     return pieces
 
 
+def _join_names(analysis: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A name LAC cut short joined with the one or two words that finish it (白玛旺|堆 → 白玛旺堆)."""
+    out, i = [], 0
+    while i < len(analysis):
+        word, tag = analysis[i]
+        if tag == "PER" and len(word) <= 3:
+            for j in (2, 1):
+                joined = "".join(w for w, _ in analysis[i : i + j + 1])
+                if i + j < len(analysis) and lexicon.tibetan_name(joined) and not lexicon.tibetan_name(word) \
+                        and all(t not in ("w", "_SP") for _, t in analysis[i + 1 : i + j + 1]):
+                    out.append((joined, "PER"))
+                    i += j + 1
+                    break
+            else:
+                out.append((word, tag))
+                i += 1
+            continue
+        out.append((word, tag))
+        i += 1
+    return out
+
+
 def _state_first(word: str, tag: str) -> list[str] | None:
     """An organization opening with a country's name, cut after it (埃及共产党 → 埃及 | 共产党):
     the country is a place the guideline counts inside the name."""
@@ -209,6 +231,7 @@ class LACTokenizer:
     def _make_doc(self, sents) -> Doc:
         words, tags, starts, ents = [], [], [], []
         for analysis in sents:
+            analysis = _join_names(analysis)
             first = True
             for word, tag in analysis:
                 pieces = _state_first(word, tag) or cut_word(word, tag, self._words, self._max_len)

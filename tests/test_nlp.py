@@ -101,3 +101,9 @@ def test_china_in_a_fixed_phrase_is_no_place(nlp):
 def test_a_credit_after_a_name_makes_a_person(nlp):
     doc = nlp("执勤二中队的菜园。（王小英／摄）战士们在菜园里劳动。")
     assert ("王小英", "PERSON") in ents(doc)
+
+
+def test_a_tibetan_name_lac_cut_short_is_whole_again(nlp):
+    doc = nlp("西藏大学学工部部长平措旺堆介绍，尕藏才让说，今年收成好。")
+    assert ("平措旺堆", "OFFICIAL") in ents(doc)
+    assert ("尕藏才让", "PERSON") in ents(doc)
