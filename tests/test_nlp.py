@@ -107,3 +107,8 @@ def test_a_tibetan_name_lac_cut_short_is_whole_again(nlp):
     doc = nlp("西藏大学学工部部长平措旺堆介绍，尕藏才让说，今年收成好。")
     assert ("平措旺堆", "OFFICIAL") in ents(doc)
     assert ("尕藏才让", "PERSON") in ents(doc)
+
+
+def test_kinds_of_project_after_a_place_and_compound_heads_are_no_project(nlp):
+    doc = nlp("泸州援建项目全部完工，湖南工程机械行业增长，多西公路通车。")
+    assert {e.text for e in doc.ents if e.label_ == "PROJECT"} == {"多西公路"}

@@ -1,6 +1,8 @@
 """PROJECT: named works, parks, bases and facilities (光伏…产业化项目, 某某智算中心)."""
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -47,6 +49,26 @@ def quoted(w: sp.Words):
                 break
 
 
+# Kinds of project: a place and these before the head name no project (泸州援建项目, 新一轮对口援建项目).
+KINDS = re.compile(r"(?:新一轮|新一批|对口|援建|帮扶|协作|扶贫|民生|惠民|重点|重大|在建|续建|新建|招商|签约|引进|"
+                   r"基础设施|产业|合作|建设)+")
+# What makes a head part of a longer noun: 工程机械, 工程师, 项目部.
+HEAD_COMPOUNDS = {"工程": ("机械", "师", "院", "技术", "质量", "车"), "项目": ("部", "组", "办", "经理", "负责人", "资金", "库")}
+
+
+def kind_only(w: sp.Words, s: int, e: int, head: str) -> bool:
+    """Whether the name before the head is only places and kinds of project (泸州援建项目)."""
+    k = s
+    while k < e and w.tag[k] in ("LOC", "ORG") and w.text[k] not in lexicon.PROJECT_SUFFIXES:
+        k += 1
+    rest = w.span(k, e)[: -len(head)]
+    return k > s and rest != "" and KINDS.fullmatch(rest) is not None  # not 多西公路: places name roads
+
+
+def compound_head(w: sp.Words, e: int, head: str) -> bool:
+    return e < len(w) and w.text[e - 1].endswith(head) and w.text[e].startswith(HEAD_COMPOUNDS.get(head, ()))
+
+
 class ProjectTagger:
     def __call__(self, doc: Doc) -> Doc:
         w = sp.words(doc)
@@ -55,7 +77,7 @@ class ProjectTagger:
             doc, lexicon.PROJECT_SUFFIXES, predicates=True, openers=lexicon.PROJECT_OPENERS
         ):
             s = coordinated_start(w, s)
-            if specific(w, s, e):
+            if specific(w, s, e) and not kind_only(w, s, e, head) and not compound_head(w, e, head):
                 out.append(Span(doc, s, e, label="PROJECT"))
         out += [Span(doc, s, e, label="PROJECT") for s, e in quoted(w)]
         sp.add(doc, out)
