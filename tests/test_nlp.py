@@ -112,3 +112,10 @@ def test_a_tibetan_name_lac_cut_short_is_whole_again(nlp):
 def test_kinds_of_project_after_a_place_and_compound_heads_are_no_project(nlp):
     doc = nlp("泸州援建项目全部完工，湖南工程机械行业增长，多西公路通车。")
     assert {e.text for e in doc.ents if e.label_ == "PROJECT"} == {"多西公路"}
+
+
+def test_company_makes_officials_but_not_of_reporters(nlp):
+    doc = nlp("肖捷陪同考察。（记者吴刚、曲颂、黄培昭、万宇）")
+    found = ents(doc)
+    assert ("肖捷", "OFFICIAL") in found
+    assert not {e.text for e in doc.ents if e.label_ == "OFFICIAL"} & {"吴刚", "曲颂", "黄培昭", "万宇"}

@@ -95,6 +95,7 @@ class Merge:
                 ):
                     kept.append(s)
         doc.user_data.pop(RULES, None)
+        _officials_by_company(doc, flat)
         sp.settle(doc, kept, flat, mend=True)
         return doc
 
@@ -103,6 +104,8 @@ class Merge:
         if label in ("OFFICIAL", "PERSON") and end - start > 1 and doc[end - 1].text in lexicon.RANKS:
             end -= 1  # 委员长 after a name is its title, not part of it
             rule = None
+        if label == "PERSON" and rule is not None and rule.label_ == "OFFICIAL":
+            label = "OFFICIAL"  # the rules saw a post or a list of leaders (省领导A、B) the model did not
         span = Span(doc, start, end, label=label)
         if rule is not None and rule.label_ == ent.label_ or (
             rule is not None and {rule.label_, ent.label_} <= {"OFFICIAL", "PERSON"}
@@ -123,6 +126,34 @@ class Merge:
                 span._.code = forms[0].division.code
                 span._.canonical = forms[0].division.name
         return span
+
+
+ACCOMPANIES = ("陪同", "一同", "随同")
+
+
+def _officials_by_company(doc: Doc, flat: list[Span]) -> None:
+    """People the guideline makes officials by the company they keep: a name before 陪同 (X陪同考察),
+    and every name of a list of three or more (A、B、C) at least half of which are officials,
+    unless a role opens the list (记者A、B、C)."""
+    people = sorted((x for x in flat if x.label_ in ("OFFICIAL", "PERSON")), key=lambda x: x.start)
+    runs, run = [], []
+    for x in people:
+        if run and doc.text[run[-1].end_char : x.start_char] == "、":
+            run.append(x)
+        else:
+            run = [x]
+            runs.append(run)
+    promote = set()
+    for run in runs:
+        if sp.ROLE_BEFORE.search(doc.text, max(0, run[0].start_char - 6), run[0].start_char):
+            continue  # 记者A、B、C: a byline's reporters
+        if len(run) >= 3 and 2 * sum(x.label_ == "OFFICIAL" for x in run) >= len(run):
+            promote.update(id(x) for x in run)
+        if doc.text.startswith(ACCOMPANIES, run[-1].end_char):
+            promote.update(id(x) for x in run)
+    for x in flat:
+        if id(x) in promote and x.label_ == "PERSON":
+            x.label_ = "OFFICIAL"
 
 
 @Language.factory(

@@ -10,7 +10,7 @@ from itertools import accumulate
 
 from spacy.tokens import Doc, Span
 
-from ..lexicon import COUNTED, GENERIC_MODIFIERS, LEVEL_CHARS, longest_suffix
+from ..lexicon import COUNTED, GENERIC_MODIFIERS, LEVEL_CHARS, PERSON_ROLES, longest_suffix
 
 GROUP = "kg"
 
@@ -87,6 +87,8 @@ def replace(doc: Doc, spans) -> None:
 
 
 DASHES = frozenset("-—–－")
+# A role right before a name: the name is no official's (记者, 村民 …).
+ROLE_BEFORE = re.compile("(?:%s)\\s*$" % "|".join(sorted(PERSON_ROLES, key=len, reverse=True)))
 # A credit after a name: （X／摄）, X 摄影, （X整理）.
 BYLINE_AFTER = re.compile(r"\s*[/／]?\s*(?:摄影?|整理|报道|供图|绘)(?:[）)\s]|$)")
 # Heads of a ministry or department whose name joins two fields with 和 (文化和旅游部, 林业和草原局).
