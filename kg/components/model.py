@@ -136,20 +136,23 @@ def _officials_by_company(doc: Doc, flat: list[Span]) -> None:
     and every name of a list of three or more (A、B、C) at least half of which are officials,
     unless a role opens the list (记者A、B、C)."""
     people = sorted((x for x in flat if x.label_ in ("OFFICIAL", "PERSON")), key=lambda x: x.start)
+    if not people:
+        return
+    text = doc.text  # built anew on every read
     runs, run = [], []
     for x in people:
-        if run and doc.text[run[-1].end_char : x.start_char] == "、":
+        if run and text[run[-1].end_char : x.start_char] == "、":
             run.append(x)
         else:
             run = [x]
             runs.append(run)
     promote = set()
     for run in runs:
-        if sp.ROLE_BEFORE.search(doc.text, max(0, run[0].start_char - 6), run[0].start_char):
+        if sp.ROLE_BEFORE.search(text, max(0, run[0].start_char - 6), run[0].start_char):
             continue  # 记者A、B、C: a byline's reporters
         if len(run) >= 3 and 2 * sum(x.label_ == "OFFICIAL" for x in run) >= len(run):
             promote.update(id(x) for x in run)
-        if doc.text.startswith(ACCOMPANIES, run[-1].end_char):
+        if text.startswith(ACCOMPANIES, run[-1].end_char):
             promote.update(id(x) for x in run)
     for x in flat:
         if id(x) in promote and x.label_ == "PERSON":

@@ -46,6 +46,10 @@ class Words:
     def __len__(self) -> int:
         return len(self.text)
 
+    def end_char(self, end: int) -> int:
+        """Where the text of tokens ..end ends."""
+        return self._end[end - 1] if end > 0 else 0
+
     def span(self, start: int, end: int) -> str:
         """The text of tokens start..end (Span.text, without its trailing space)."""
         start, end = max(start, 0), min(end, len(self.text))
@@ -105,20 +109,20 @@ CHINA_PHRASE_AFTER = ("特色", "式", "梦", "风格", "方案", "智慧", "故
                       "品牌", "通史", "好人", "力量", "速度")
 
 
-def _no_name(doc: Doc, span: Span) -> bool:
+def _no_name(doc: Doc, span: Span, text: str) -> bool:
     """Words the tagger took for a party: 共产党人, 共产党员 (its members), 新时代党的建设 (an era's
     party building, not a body: 新时代文明实践中心 has no 党 and stays); 中国 in a fixed phrase."""
     if span.label_ == "PLACE" and span.text == "中国":
-        before = doc.text[max(0, span.start_char - 2) : span.start_char]
-        return before.endswith(CHINA_PHRASE_BEFORE) or doc.text.startswith(CHINA_PHRASE_AFTER, span.end_char)
+        before = text[max(0, span.start_char - 2) : span.start_char]
+        return before.endswith(CHINA_PHRASE_BEFORE) or text.startswith(CHINA_PHRASE_AFTER, span.end_char)
     if span.label_ != "ORG" or "党" not in span.text:
         return False
     if span.text.startswith(ERA):
         return True
-    return span.text.endswith("党") and doc.text[span.end_char : span.end_char + 1] in ("人", "员")
+    return span.text.endswith("党") and text[span.end_char : span.end_char + 1] in ("人", "员")
 
 
-def _mended(doc: Doc, span: Span) -> Span:
+def _mended(doc: Doc, span: Span, text: str) -> Span:
     """The span with the parts the tagger split off put back: the other half of a name joined
     by a dash (迪亚斯-卡内尔), the first field of a body named for two (文化和旅游部)."""
     w = words(doc)
@@ -137,7 +141,7 @@ def _mended(doc: Doc, span: Span) -> Span:
         if head and fields and 2 <= len(name) - len(head) <= 4 and 2 <= len(w.text[s - 2]) <= 4:
             s -= 2
     label = span.label_
-    if label == "OFFICIAL" and not span._.titles and BYLINE_AFTER.match(doc.text, doc[e - 1].idx + len(doc[e - 1])):
+    if label == "OFFICIAL" and not span._.titles and BYLINE_AFTER.match(text, w.end_char(e)):
         label = "PERSON"  # （王某／摄）: a photographer's or compiler's credit, whatever the model made of it
     if (s, e, label) == (span.start, span.end, span.label_):
         return span
@@ -152,7 +156,8 @@ def settle(doc: Doc, kept, flat, mend: bool = False) -> None:
     from spacy.util import filter_spans
 
     if mend:
-        mended = {id(x): _mended(doc, x) for x in flat if not _no_name(doc, x)}
+        text = doc.text  # built anew on every read
+        mended = {id(x): _mended(doc, x, text) for x in flat if not _no_name(doc, x, text)}
         dropped = {id(x) for x in flat} - mended.keys()
         kept = [mended.get(id(x), x) for x in kept if id(x) not in dropped]
         flat = [mended[id(x)] for x in flat if id(x) in mended]
