@@ -124,7 +124,8 @@ def _no_name(doc: Doc, span: Span, text: str) -> bool:
 
 def _mended(doc: Doc, span: Span, text: str) -> Span:
     """The span with the parts the tagger split off put back: the other half of a name joined
-    by a dash (迪亚斯-卡内尔), the first field of a body named for two (文化和旅游部)."""
+    by a dash (迪亚斯-卡内尔), the first field of a body named for two (文化和旅游部); an
+    untitled official before a credit (（X／摄）) made a person."""
     w = words(doc)
     s, e = span.start, span.end
     if span.label_ in ("OFFICIAL", "PERSON"):
