@@ -1,7 +1,7 @@
 """The national division list (GB/T 2260 codes) and the short forms the press uses.
 
 Short forms are derived by rule, never listed by hand: 阿坝藏族羌族自治州 → 阿坝州 → 阿坝,
-大通回族土族自治县 → 大通县, 青海省 → 青海, 大柴旦行政委员会 → 大柴旦行委.
+互助土族自治县 → 互助县, 青海省 → 青海, 大柴旦行政委员会 → 大柴旦行委.
 """
 from __future__ import annotations
 

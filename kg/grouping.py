@@ -91,7 +91,7 @@ def merge_prefixed(entities: list[_Entity]) -> list[_Entity]:
 
 
 def _divisions_only(text: str, gaz) -> bool:
-    """Whether text is one or more division names written together (西宁市城北区马坊街道)."""
+    """Whether text is one or more division names written together (某市城东区和平街道)."""
     if not text:
         return False
     for i in range(len(text), 1, -1):

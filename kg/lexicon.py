@@ -116,8 +116,9 @@ CATEGORY_OPENERS = CATEGORY_MODIFIERS - {"社区", "村", "人民"}
 # Single-character levels: two in a row name several levels at once (州市政协, 市县).
 LEVEL_CHARS = frozenset("省市州县区乡镇村")
 
-_rank_alt = "|".join(sorted(RANKS, key=len, reverse=True))
-RANK_END = re.compile("(?:%s)$" % _rank_alt)
+# The ranks as a regex alternation, longest first (so that 副书记 wins over 书记).
+RANK_ALT = "|".join(sorted(RANKS, key=len, reverse=True))
+RANK_END = re.compile("(?:%s)$" % RANK_ALT)
 
 
 def longest_suffix(text: str, suffixes: tuple[str, ...]) -> str | None:
@@ -150,7 +151,6 @@ def relative_orgs() -> set[str]:
 RELATIVE_ORGS = frozenset(relative_orgs())
 
 
-
 def _countries() -> frozenset[str]:
     """The world's countries as Chinese writes them (kg/data/countries.tsv, ISO 3166-1)."""
     from importlib import resources
@@ -160,7 +160,7 @@ def _countries() -> frozenset[str]:
                      for f in line.split("\t")[1].split(","))
 
 
-# Countries: a name inside an organization's opens it (埃及共产党 → 埃及 a place of its own).
+# Countries: a name inside an organization's opens it (希腊共产党 → 希腊 a place of its own).
 STATES = _countries()
 # Countries and regions the press names without a head noun.
 COUNTRIES = STATES | frozenset(
@@ -172,7 +172,7 @@ ORG_LIST_HEADS = ("企业", "公司", "头部企业", "龙头企业", "单位", 
 COMPANY_HEADS = ("实业", "科技", "生物", "能源", "新能源", "电力", "控股", "股份", "药业", "制药", "矿业", "化工", "材料", "电子", "物流", "建设", "传媒", "置业", "投资", "农业", "牧业", "食品")
 
 # After a division's name, the words that make it the giver of a project, not its place:
-# 泸州援建项目 lies in the county Luzhou aids (乡城县新一轮对口援建项目 lies in 乡城县).
+# 上海援建项目 lies in the county Shanghai aids (某县新一轮对口援建项目 lies in that county).
 AID_VERBS = ("援建", "援助", "支援", "捐建", "援藏", "援疆", "援青")
 
 

@@ -64,7 +64,7 @@ ON_SITE_START = re.compile(r"(?:他们|他|她|一行|随后|先后|仔细|详�
 # What the lead does at a site, said without a subject after "在X，" (在X，充分肯定…；在Y，鼓励…).
 # The lead may be named there by his post alone (在X，总书记希望…).
 ON_SITE_WORDS = re.compile(r"(?:他|她|%s)?(?:(?:充分)?肯定|鼓励|勉励|希望|强调|要求|指出|对[^，,。]{1,30}?(?:予以|给予|表示)|"
-                           r"观看|参观|询问|叮嘱|嘱咐|称赞|赞扬|听取)" % "|".join(sorted(lexicon.RANKS, key=len, reverse=True)))
+                           r"观看|参观|询问|叮嘱|嘱咐|称赞|赞扬|听取)" % lexicon.RANK_ALT)
 # What shows an official named after "在X，" is on site there, not speaking or teaching (在党校，X为学员讲课).
 SITE_ACTION = re.compile(r"察看|查看|了解|询问|交谈|交流|走进|看望|慰问|调研|考察|视察|检查|参观|听取|边走边看|实地|现场")
 # Names that are kinds, not names (社区党群服务中心 with no name before it).
@@ -527,7 +527,7 @@ def located_in(tagged: TaggedArticle) -> list[Fact]:
 def _trip_sites(tagged: TaggedArticle):
     """(site, division, sentence) for the sites a lead visited after arriving in one division:
     赴阿坝藏族羌族自治州调研 … 在某某雪山 puts the mountain in the prefecture. A site reached
-    while the trip's division is uncertain (前往城北区、大通县) is left unplaced."""
+    while the trip's division is uncertain (前往甲区、乙县) is left unplaced."""
     trip = None
     leads = sorted((v for v in _article_visits(tagged) if v.role == "lead"), key=lambda v: (v.sentence, v.target.start))
     for v in leads:

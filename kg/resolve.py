@@ -646,7 +646,7 @@ def resolve(pages, facts: Iterable[Fact] = (), region: str | None = None, cooccu
                 code = canonical_org(o.name, o.ctx)[1]
             else:
                 code, rest = prefix_divisions(o.name, o.ctx)
-                code = None if o.type == PROJECT and rest.startswith(lexicon.AID_VERBS) else code  # 泸州援建项目
+                code = None if o.type == PROJECT and rest.startswith(lexicon.AID_VERBS) else code  # 上海援建项目
             if code:
                 a["codes"][code] += 1
 

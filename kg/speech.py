@@ -6,6 +6,8 @@ import re
 
 # Reported speech: what follows 说, in a sentence is what someone said, not the reported event.
 SPEECH = re.compile(r"(?:说|表示|介绍|指出|强调|认为|坦言|告诉记者|回忆)[,，:：]")
+# The same verbs as words right after a speaker's name (某局副局长张强说): the name ends before them.
+AFTER_NAME = frozenset({"说", "表示", "介绍", "指出", "认为", "强调", "坦言", "告诉", "回忆", "说道", "谈到"})
 
 
 def quoted(text: str) -> list[bool]:

@@ -115,7 +115,7 @@ def _join_names(analysis: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 
 def _state_first(word: str, tag: str) -> list[str] | None:
-    """An organization opening with a country's name, cut after it (埃及共产党 → 埃及 | 共产党):
+    """An organization opening with a country's name, cut after it (希腊共产党 → 希腊 | 共产党):
     the country is a place the guideline counts inside the name."""
     if tag != "ORG" or len(word) < 4:
         return None

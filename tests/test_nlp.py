@@ -49,73 +49,73 @@ def test_long_lac_place_is_split_into_what_it_is(nlp):
 
 
 def test_posts_of_state_bodies_and_foreign_states_make_officials(nlp):
-    doc = nlp("会议听取了审计署审计长侯凯受国务院委托作的报告。古巴国家主席迪亚斯-卡内尔会见了代表团。")
+    doc = nlp("会议听取了审计署审计长周建明受国务院委托作的报告。智利总统加布里埃尔-博里奇会见了代表团。")
     officials = {e.text: e._.titles for e in doc.ents if e.label_ == "OFFICIAL"}
-    assert officials["侯凯"] == ("审计署审计长",)
-    assert "迪亚斯-卡内尔" in officials  # the two halves of a dashed name are one name
+    assert officials["周建明"] == ("审计署审计长",)
+    assert "加布里埃尔-博里奇" in officials  # the two halves of a dashed name are one name
 
 
 def test_a_name_taken_for_words_before_a_verb_of_speech(nlp):
-    doc = nlp("国家文物局副局长关强说，特别是古代文物收藏。")
-    assert [(e.text, e._.titles) for e in doc.ents if e.label_ == "OFFICIAL"] == [("关强", ("国家文物局副局长",))]
+    doc = nlp("省文物局副局长杨强说，特别是古代文物收藏。")
+    assert [(e.text, e._.titles) for e in doc.ents if e.label_ == "OFFICIAL"] == [("杨强", ("省文物局副局长",))]
     doc = nlp("习近平总书记多次强调，要保护好文物。")
     assert "多次" not in {e.text for e in doc.ents}
 
 
 def test_a_description_between_post_and_name_keeps_the_post(nlp):
-    doc = nlp("那曲市比如县县委副书记、第八批援藏干部盛悠说。")
-    assert [(e.text, e.label_) for e in doc.ents if e.text == "盛悠"] == [("盛悠", "OFFICIAL")]
+    doc = nlp("日喀则市江孜县县委副书记、第九批援藏干部王建国说。")
+    assert [(e.text, e.label_) for e in doc.ents if e.text == "王建国"] == [("王建国", "OFFICIAL")]
 
 
 def test_museums_are_organizations_and_routes_projects(nlp):
-    doc = nlp("他来到陕西历史博物馆参观。北京开通地铁22号线、京雄快线。文化和旅游部部长出席。")
+    doc = nlp("他来到甘肃省博物馆参观。北京开通地铁16号线、京雄快线。工业和信息化部部长出席。")
     found = ents(doc)
-    assert ("陕西历史博物馆", "ORG") in found
-    assert {("地铁22号线", "PROJECT"), ("京雄快线", "PROJECT")} <= found
-    assert ("文化和旅游部", "ORG") in found
+    assert ("甘肃省博物馆", "ORG") in found
+    assert {("地铁16号线", "PROJECT"), ("京雄快线", "PROJECT")} <= found
+    assert ("工业和信息化部", "ORG") in found
 
 
 def test_party_members_and_era_phrases_are_no_party(nlp):
-    doc = nlp("大批共产党人在这片热土谱写了感人篇章，推进新时代党的建设。中国共产党的领导是根本保证。")
+    doc = nlp("一代代共产党人在这里艰苦奋斗，推进新时代党的建设。中国共产党的领导是根本保证。")
     assert {e.text for e in doc.ents if e.label_ == "ORG"} == {"中国共产党"}
 
 
 def test_a_relative_body_inside_a_named_one_is_not_a_second_body(nlp):
-    doc = nlp("重庆市委书记陈敏尔参加调研。")
+    doc = nlp("杭州市委书记王立新参加调研。")
     assert "市委" not in {s.text for s in doc.spans["kg"] if s.label_ == "ORG"}
-    assert "重庆市委" in {s.text for s in doc.spans["kg"] if s.label_ == "ORG"}
+    assert "杭州市委" in {s.text for s in doc.spans["kg"] if s.label_ == "ORG"}
 
 
 def test_a_country_opening_a_name_is_a_place_of_its_own(nlp):
-    doc = nlp("纳米比亚大学人文学院院长表示，马里兰州立大学也派人参加。")
+    doc = nlp("智利大学历史学院院长表示，马里兰州立大学也派人参加。")
     spans = {(s.text, s.label_) for s in doc.spans["kg"]}
-    assert ("纳米比亚", "PLACE") in spans
+    assert ("智利", "PLACE") in spans
     assert ("兰州", "PLACE") not in spans  # 马里兰州立大学 is not cut at 马里
 
 
 def test_china_in_a_fixed_phrase_is_no_place(nlp):
-    doc = nlp("新中国成立以来，我们建设美丽中国。中国同巴西签署协议。")
+    doc = nlp("新中国成立七十多年来，我们建设美丽中国。中国同阿根廷签署协议。")
     assert [e.text for e in doc.ents if e.text == "中国"] == ["中国"]  # the last one only
 
 
 def test_a_credit_after_a_name_makes_a_person(nlp):
-    doc = nlp("执勤二中队的菜园。（王小英／摄）战士们在菜园里劳动。")
-    assert ("王小英", "PERSON") in ents(doc)
+    doc = nlp("连队的菜园。（赵春林／摄）战士们在菜园里劳动。")
+    assert ("赵春林", "PERSON") in ents(doc)
 
 
 def test_a_tibetan_name_lac_cut_short_is_whole_again(nlp):
-    doc = nlp("西藏大学学工部部长平措旺堆介绍，尕藏才让说，今年收成好。")
-    assert ("平措旺堆", "OFFICIAL") in ents(doc)
-    assert ("尕藏才让", "PERSON") in ents(doc)
+    doc = nlp("拉萨市教育局局长白玛旺堆介绍，扎西才让说，今年收成好。")
+    assert ("白玛旺堆", "OFFICIAL") in ents(doc)
+    assert ("扎西才让", "PERSON") in ents(doc)
 
 
 def test_kinds_of_project_after_a_place_and_compound_heads_are_no_project(nlp):
-    doc = nlp("泸州援建项目全部完工，湖南工程机械行业增长，多西公路通车。")
-    assert {e.text for e in doc.ents if e.label_ == "PROJECT"} == {"多西公路"}
+    doc = nlp("上海援建项目全部完工，湖南工程机械行业增长，川藏公路通车。")
+    assert {e.text for e in doc.ents if e.label_ == "PROJECT"} == {"川藏公路"}
 
 
 def test_company_makes_officials_but_not_of_reporters(nlp):
-    doc = nlp("肖捷陪同考察。（记者吴刚、曲颂、黄培昭、万宇）")
+    doc = nlp("张建国陪同考察。（记者刘海、陈静、王磊、赵敏）")
     found = ents(doc)
-    assert ("肖捷", "OFFICIAL") in found
-    assert not {e.text for e in doc.ents if e.label_ == "OFFICIAL"} & {"吴刚", "曲颂", "黄培昭", "万宇"}
+    assert ("张建国", "OFFICIAL") in found
+    assert not {e.text for e in doc.ents if e.label_ == "OFFICIAL"} & {"刘海", "陈静", "王磊", "赵敏"}

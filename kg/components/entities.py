@@ -13,8 +13,8 @@ from . import spans as sp
 
 
 def _places_only(doc: Doc, start: int, end: int) -> bool:
-    """Whether tokens start..end are all covered by divisions (西宁市城北区马坊街道 before 幸福社区党委;
-    not 埃及 before 共产党, which is that party's name)."""
+    """Whether tokens start..end are all covered by divisions (某市城东区和平街道 before 光明社区党委;
+    not 希腊 before 共产党, which is that party's name)."""
     places = [p for p in sp.kg_spans(doc) if p.label_ == "PLACE" and p._.code and start <= p.start and p.end <= end]
     return all(any(p.start <= i < p.end for p in places) for i in range(start, end))
 
@@ -49,7 +49,7 @@ class EntitySettler:
                 continue  # a place below the division list is part of the larger name (向阳路 in 向阳路居民区)
             if s.label_ == "ORG" and any(o.label_ == "ORG" and o.end == s.end and (
                     s.text in lexicon.RELATIVE_ORGS or not _places_only(doc, o.start, s.start)) for o in inside):
-                continue  # the tail of a longer name (路北社区党总支 in 园林路北社区党总支, 市委 in 重庆市委)
+                continue  # the tail of a longer name (路北社区党总支 in 解放路北社区党总支, 市委 in 杭州市委)
             if s.label_ in ("OFFICIAL", "PERSON") and any(o.label_ in ("OFFICIAL", "PERSON") for o in inside):
                 continue  # a piece of a longer name (乌拉孜 in 乌拉孜别克·热苏力汗)
             if s.label_ not in ("OFFICIAL", "PERSON") and any(p.start < s.end and s.start < p.end for p in people):

@@ -91,7 +91,7 @@ class Merge:
         if self.nested:
             for s in rules:
                 if s.label_ == "ORG" and doc[s.end - 1].tag_ == "f":
-                    continue  # 部 of 东西部 inside 大通县东西部协作…示范园 heads no body
+                    continue  # 部 of 东西部 inside 某县东西部协作…示范园 heads no body
                 if s.label_ in ("PLACE", "ORG") and any(
                     o.start <= s.start and s.end <= o.end and (o.start, o.end) != (s.start, s.end) for o in flat
                 ):

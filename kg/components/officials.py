@@ -10,7 +10,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from .. import lexicon
+from .. import lexicon, speech
 from . import spans as sp
 
 # Tokens a post title is made of (LAC tags); 、 joins several titles.
@@ -21,9 +21,8 @@ _ETC_LEADERS = re.compile(
     "等.{0,6}?(?:%s)" % "|".join(sorted(lexicon.RANKS + lexicon.LEADER_NOUNS, key=len, reverse=True))
 )
 _LEADER_END = re.compile("(?:%s)$" % "|".join(lexicon.LEADER_NOUNS))
-# Verbs of speech right after a name (国家文物局副局长关强说): the name ends before them,
-# whatever LAC made of it.
-SPEECH_AFTER = frozenset({"说", "表示", "介绍", "指出", "认为", "强调", "坦言", "告诉", "回忆", "说道", "谈到"})
+# Verbs of speech right after a name end it, whatever LAC made of it (kg.speech).
+SPEECH_AFTER = speech.AFTER_NAME
 
 
 def title_before(w: sp.Words, i: int) -> list[str]:
@@ -47,7 +46,7 @@ def title_before(w: sp.Words, i: int) -> list[str]:
             break
         if not lexicon.RANK_END.search(text):
             if k == 0 and len(pieces) > 1:
-                continue  # a description between the post and the name: 县委副书记、第八批援藏干部盛悠
+                continue  # a description between the post and the name: 县委副书记、第八批援藏干部李明
             break
         titles.append(w.span(trim_title(w, s, e), e))
     return titles[::-1]

@@ -51,7 +51,7 @@ def _set_apart(w: sp.Words, start: int, end: int) -> bool:
 
 def _after_divisions(divisions, s: int, e: int) -> int:
     """Where a settlement's own name starts: after the divisions written before it
-    (西宁市城北区马坊街道|幸福社区), which are names of their own."""
+    (某市城东区和平街道|光明社区), which are names of their own."""
     moved = True
     while moved:
         moved = False

@@ -49,7 +49,7 @@ def quoted(w: sp.Words):
                 break
 
 
-# Kinds of project: a place and these before the head name no project (泸州援建项目, 新一轮对口援建项目).
+# Kinds of project: a place and these before the head name no project (上海援建项目, 新一轮对口援建项目).
 KINDS = re.compile(r"(?:新一轮|新一批|对口|援建|帮扶|协作|扶贫|民生|惠民|重点|重大|在建|续建|新建|招商|签约|引进|"
                    r"基础设施|产业|合作|建设)+")
 # What makes a head part of a longer noun: 工程机械, 工程师, 项目部.
@@ -57,12 +57,12 @@ HEAD_COMPOUNDS = {"工程": ("机械", "师", "院", "技术", "质量", "车"),
 
 
 def kind_only(w: sp.Words, s: int, e: int, head: str) -> bool:
-    """Whether the name before the head is only places and kinds of project (泸州援建项目)."""
+    """Whether the name before the head is only places and kinds of project (上海援建项目)."""
     k = s
     while k < e and w.tag[k] in ("LOC", "ORG") and w.text[k] not in lexicon.PROJECT_SUFFIXES:
         k += 1
     rest = w.span(k, e)[: -len(head)]
-    return k > s and rest != "" and KINDS.fullmatch(rest) is not None  # not 多西公路: places name roads
+    return k > s and rest != "" and KINDS.fullmatch(rest) is not None  # not 川藏公路: places name roads
 
 
 def compound_head(w: sp.Words, e: int, head: str) -> bool:

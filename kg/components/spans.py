@@ -124,7 +124,7 @@ def _no_name(doc: Doc, span: Span, text: str) -> bool:
 
 def _mended(doc: Doc, span: Span, text: str) -> Span:
     """The span with the parts the tagger split off put back: the other half of a name joined
-    by a dash (迪亚斯-卡内尔), the first field of a body named for two (文化和旅游部); an
+    by a dash (让-皮埃尔), the first field of a body named for two (文化和旅游部); an
     untitled official before a credit (（X／摄）) made a person."""
     w = words(doc)
     s, e = span.start, span.end
@@ -138,7 +138,7 @@ def _mended(doc: Doc, span: Span, text: str) -> Span:
     elif span.label_ == "ORG" and s >= 2 and w.text[s - 1] == "和" and w.tag[s - 2] in ("n", "an", "vn", "nz"):
         name = w.span(s, e)
         head = longest_suffix(name, JOINED_HEADS)
-        fields = all(w.tag[k] in ("n", "an", "vn", "nz") for k in range(s, e))  # not 中央和北京市委
+        fields = all(w.tag[k] in ("n", "an", "vn", "nz") for k in range(s, e))  # not 中央和天津市委
         if head and fields and 2 <= len(name) - len(head) <= 4 and 2 <= len(w.text[s - 2]) <= 4:
             s -= 2
     label = span.label_
@@ -213,7 +213,7 @@ def headed_phrases(
     (5家建设银行 → 建设银行). A `weak` head (局, 部) ends a name only inside a
     longer word or a LAC organization, so 布局 and 干部 do not. With
     `predicates`, a verb right after a place or a name starts the phrase
-    anew (大通县调研东西部协作项目 → 东西部协作项目). Words in `openers` may
+    anew (某县调研东西部协作项目 → 东西部协作项目). Words in `openers` may
     start a name whatever their tag (年产3000吨…项目).
     """
     w = words(doc)
