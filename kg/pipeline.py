@@ -63,12 +63,12 @@ def _tokenized() -> Language:
     return spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.LACTokenizer.v1"}}})
 
 
-def _with_features() -> Language:
+def _with_features(merge_follows: bool = False) -> Language:
     """Tokenizer, rules, and the rules' entities as the recognizer's features."""
     nlp = _tokenized()
     for name in RULES:
         nlp.add_pipe(name, config={"mend": False} if name == "kg_entities" else {})
-    nlp.add_pipe("kg_features")
+    nlp.add_pipe("kg_features", config={"keep_words": merge_follows})
     return nlp
 
 
@@ -100,11 +100,24 @@ def build(model: Path | None | str = "default") -> Language:
         for name in RULES:
             nlp.add_pipe(name)
         return nlp
-    nlp = _with_features()
+    nlp = _with_features(merge_follows=True)
     trained = spacy.load(model)
-    nlp.add_pipe("ner", source=trained)
+    ner = nlp.add_pipe("ner", source=trained)
+    _numpy_matmul(ner.model)
     nlp.add_pipe("kg_merge", config=_merge_options())
     return nlp
+
+
+def _numpy_matmul(model) -> None:
+    """Run the recognizer's matrix products on numpy's BLAS rather than thinc's bundled BLIS: the
+    same entities (tests/test_model.py), and its embedding and encoder take half the time, since
+    OpenBLAS is several times faster than BLIS on these shapes. Inference only; training keeps
+    thinc's defaults, so `make train` is unchanged."""
+    from thinc.api import NumpyOps
+
+    ops = NumpyOps(use_blis=False)
+    for node in model.walk():
+        node.ops = ops
 
 
 @lru_cache(maxsize=1)
@@ -129,3 +142,4 @@ def parse_encoded(encoded, batch_size: int = 64):
     """Docs for texts whose LAC encoding is done (LACTokenizer.encode, maybe in another thread)."""
     pipeline = nlp()
     return pipeline.pipe(pipeline.tokenizer.docs(encoded), batch_size=batch_size)
+

@@ -137,3 +137,23 @@ def test_a_preferred_rule_entity_replaces_the_pieces_the_recognizer_cut_it_into(
     assert name not in [x.text for x in plain.ents]
     preferred = Merge(fill="", nested=False, prefer="PROJECT+OFFICIAL")(doc)
     assert [(x.text, x.label_) for x in preferred.ents] == [(name, "PROJECT")]
+
+
+
+def test_the_shipped_recognizer_on_numpy_blas_finds_what_it_finds_on_thinc_defaults():
+    import spacy
+
+    from kg import pipeline
+
+    def recognizer(numpy_blas: bool):
+        nlp = pipeline._with_features()
+        ner = nlp.add_pipe("ner", source=spacy.load(pipeline.SHIPPED))
+        if numpy_blas:
+            pipeline._numpy_matmul(ner.model)
+        assert ner.model.ops.use_blis is not numpy_blas
+        return nlp
+
+    texts = [p.read_text("utf-8") for p in SEEDS]
+    found = [[[(e.start, e.end, e.label_) for e in d.ents] for d in recognizer(b).pipe(texts)] for b in (False, True)]
+    assert sum(map(len, found[0])) > 100 and found[0] == found[1]
+    assert not pipeline.nlp().get_pipe("ner").model.ops.use_blis  # the shipped pipeline runs on numpy

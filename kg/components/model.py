@@ -23,6 +23,12 @@ RULES = "kg.rules"  # doc.user_data: the rules' flat entities, (start, end, labe
 
 
 class Features:
+    """`keep_words`: leave the rules' Words on the doc for kg_merge (the recognizer between them
+    changes no token); without a merge to come they are dropped, so the doc serializes."""
+
+    def __init__(self, keep_words: bool = False):
+        self.keep_words = keep_words
+
     def __call__(self, doc: Doc) -> Doc:
         ents = [(e.start, e.end, e.label_) for e in doc.ents]
         morphs = ["Kg=O"] * len(doc)  # every token set: an unset morph hashes apart from an empty one
@@ -34,12 +40,14 @@ class Features:
             tok.set_morph(m)
         doc.user_data[RULES] = ents
         doc.set_ents([], default="missing")  # unset, as in training: spaCy's ner treats a preset O as given
+        if not self.keep_words:
+            sp.forget_words(doc)
         return doc
 
 
-@Language.factory("kg_features", assigns=["token.morph", "doc.ents"], default_config={})
-def make_features(nlp: Language, name: str):
-    return Features()
+@Language.factory("kg_features", assigns=["token.morph", "doc.ents"], default_config={"keep_words": False})
+def make_features(nlp: Language, name: str, keep_words: bool):
+    return Features(keep_words)
 
 
 class Merge:
@@ -140,7 +148,7 @@ def _officials_by_company(doc: Doc, flat: list[Span]) -> None:
     people = sorted((x for x in flat if x.label_ in ("OFFICIAL", "PERSON")), key=lambda x: x.start)
     if not people:
         return
-    text = doc.text  # built anew on every read
+    text = sp.words(doc).full
     runs, run = [], []
     for x in people:
         if run and text[run[-1].end_char : x.start_char] == "、":
@@ -193,6 +201,7 @@ class LACEntities:
     def __call__(self, doc: Doc) -> Doc:
         spans = [Span(doc, s.start, s.end, label=self.LABELS[s.label_]) for s in sp.lac_spans(doc) if s.label_ in self.LABELS]
         sp.settle(doc, spans, spans)
+        sp.forget_words(doc)
         return doc
 
 

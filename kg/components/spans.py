@@ -31,11 +31,11 @@ class Words:
     tokens without spaces between them); any other doc is read once (`of_doc`).
     """
 
-    __slots__ = ("text", "tag", "_full", "_start", "_end")
+    __slots__ = ("text", "tag", "full", "_start", "_end")
 
     def __init__(self, texts: list[str], tags: list[str], full: str | None = None, starts: list[int] | None = None):
         self.text, self.tag = texts, tags
-        self._full = "".join(texts) if full is None else full
+        self.full = "".join(texts) if full is None else full  # doc.text, which spaCy builds anew on every read
         self._start = [0, *accumulate(map(len, texts))][:-1] if starts is None else starts
         self._end = [i + len(t) for i, t in zip(self._start, texts)]
 
@@ -53,14 +53,14 @@ class Words:
     def span(self, start: int, end: int) -> str:
         """The text of tokens start..end (Span.text, without its trailing space)."""
         start, end = max(start, 0), min(end, len(self.text))
-        return self._full[self._start[start] : self._end[end - 1]] if end > start else ""
+        return self.full[self._start[start] : self._end[end - 1]] if end > start else ""
 
 
 WORDS = "kg.words"
 
 
 def words(doc: Doc) -> Words:
-    """The doc's Words, shared by the components (kg_entities drops them)."""
+    """The doc's Words, shared by the components up to the pipeline's last (which drops them)."""
     w = doc.user_data.get(WORDS)
     if w is None or len(w) != len(doc):
         w = doc.user_data[WORDS] = Words.of_doc(doc)
@@ -152,19 +152,21 @@ def _mended(doc: Doc, span: Span, text: str) -> Span:
 
 
 def settle(doc: Doc, kept, flat, mend: bool = False) -> None:
-    """The component's last step: `kept` (nested too) in the group, `flat` as doc.ents (`mend`ed
-    when it is the pipeline's last), the shared Words dropped."""
+    """The component's last step: `kept` (nested too) in the group, `flat` as doc.ents; when it is
+    the pipeline's last (`mend`), the names mended and the shared Words dropped (the recognizer
+    between the rules and kg_merge changes no token, so they serve both)."""
     from spacy.util import filter_spans
 
     if mend:
-        text = doc.text  # built anew on every read
+        text = words(doc).full
         mended = {id(x): _mended(doc, x, text) for x in flat if not _no_name(doc, x, text)}
         dropped = {id(x) for x in flat} - mended.keys()
         kept = [mended.get(id(x), x) for x in kept if id(x) not in dropped]
         flat = [mended[id(x)] for x in flat if id(x) in mended]
     replace(doc, kept)
     doc.ents = filter_spans(flat)
-    forget_words(doc)
+    if mend:
+        forget_words(doc)
 
 
 def lac_spans(doc: Doc, label: str | None = None) -> list[Span]:
