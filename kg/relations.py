@@ -65,6 +65,13 @@ ON_SITE_START = re.compile(r"(?:他们|他|她|一行|随后|先后|仔细|详�
 # The lead may be named there by his post alone (在X，总书记希望…).
 ON_SITE_WORDS = re.compile(r"(?:他|她|%s)?(?:(?:充分)?肯定|鼓励|勉励|希望|强调|要求|指出|对[^，,。]{1,30}?(?:予以|给予|表示)|"
                            r"观看|参观|询问|叮嘱|嘱咐|称赞|赞扬|听取)" % lexicon.RANK_ALT)
+# A host briefing the visitor, said after "在X，" (在X，企业负责人介绍…；在X，院长汇报…): X is a stop of the tour.
+HOST_BRIEFS = re.compile(r"[^，,。；]{0,6}?(?:负责人|院长|校长|厂长|经理|总经理|董事长|村支书|支部书记|工作人员|技术人员|"
+                         r"讲解员|专家|医生|主任)(?:[^，,。；]{0,8}?向[^，,。；]{1,10}?)?(?:介绍|汇报|讲解)")
+# Before a site after a cue, what describes it (来到机场附近的X, 考察自贸区内的X, 在洪水尚未退去的X，)
+# or its ownership (考察了民营X).
+# Not one that makes it the visitor's own (来到他所在的代表团: a deliberation, not a visit).
+DESCRIBED = re.compile(r"[^，,。；、：“”（）他她其我]{1,16}?(?<!所在)的|(?:民营|外资|国有|合资|私营)(?:企业)?")
 # What shows an official named after "在X，" is on site there, not speaking or teaching (在党校，X为学员讲课).
 SITE_ACTION = re.compile(r"察看|查看|了解|询问|交谈|交流|走进|看望|慰问|调研|考察|视察|检查|参观|听取|边走边看|实地|现场")
 # Names that are kinds, not names (社区党群服务中心 with no name before it).
@@ -131,6 +138,7 @@ def _sites(text: str, ms: list[Mention], lo: int, hi: int, prefix: bool = False)
     and are dropped, unless `prefix` (察看X项目建设进展: the name is followed by more).
     """
     pos = lo + (text.startswith("了", lo))
+    pos = _described(text, ms, pos, hi)
     out, group = [], []
     while pos < hi:
         here = [m for m in ms if m.start == pos and m.end <= hi and m.label in SITES]
@@ -149,6 +157,19 @@ def _sites(text: str, ms: list[Mention], lo: int, hi: int, prefix: bool = False)
     elif group:
         pos = group[0].start
     return out, pos
+
+
+def _described(text: str, ms: list[Mention], pos: int, hi: int) -> int:
+    """Where the site starts after what describes it (机场附近的X): right after the description, if a
+    named site starts there and no name of a person is in it (在张三的陪同下 is no site); else `pos`."""
+    if any(m.start == pos and m.label in SITES for m in ms):
+        return pos
+    d = DESCRIBED.match(text, pos, hi)
+    if not d or not any(m.start == d.end() and m.end <= hi and m.label in SITES for m in ms):
+        return pos
+    if any(pos <= m.start < d.end() and m.label in ("OFFICIAL", "PERSON") for m in ms):
+        return pos
+    return d.end()
 
 
 def _group_targets(group: list[Mention], ms: list[Mention]) -> list[Mention]:
@@ -215,7 +236,7 @@ def _actor_after(text: str, ms: list[Mention], pos: int, end: int) -> Mention | 
     # 在X，充分肯定… / 在X，鼓励…: at a named site (not a division, which may be a topic: 在上海，新增…)
     # what the lead says or does there is his visit
     sites = [m for m in ms if m.label in SITES and m.end <= pos]
-    if sites and not _level(max(sites, key=lambda m: m.end)) and ON_SITE_WORDS.match(rest):
+    if sites and not _level(max(sites, key=lambda m: m.end)) and (ON_SITE_WORDS.match(rest) or HOST_BRIEFS.match(rest)):
         return None
     return False
 

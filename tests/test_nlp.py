@@ -119,3 +119,24 @@ def test_company_makes_officials_but_not_of_reporters(nlp):
     found = ents(doc)
     assert ("张建国", "OFFICIAL") in found
     assert not {e.text for e in doc.ents if e.label_ == "OFFICIAL"} & {"刘海", "陈静", "王磊", "赵敏"}
+
+
+def test_a_township_before_a_village_is_a_place_of_its_own():
+    from kg import pipeline
+
+    rules = pipeline.build(None)  # the rules' own spans, which the recognizer reads as features
+    doc = rules("县长走访了乡城县桑珠乡拉堆村。")
+    places = {s.text for s in doc.spans["kg"] if s.label_ == "PLACE"}
+    assert {"乡城县", "桑珠乡", "拉堆村"} <= places and "桑珠乡拉堆村" not in places
+
+
+def test_what_follows_a_name_but_is_not_part_of_it_is_left_out(nlp):
+    from spacy.tokens import Span
+
+    from kg.components import spans as sp
+
+    doc = nlp("国道318线旁便是一片草原，王立新一行来到这里。")
+    assert [t.text for t in doc[:3]] == ["国道", "318线", "旁"] and doc[8].text == "一行"
+    doc.user_data[sp.WORDS] = sp.Words.of_doc(doc)
+    assert sp._mended(doc, Span(doc, 0, 3, label="PROJECT"), doc.text).text == "国道318线"
+    assert sp._mended(doc, Span(doc, 7, 9, label="OFFICIAL"), doc.text).text == "王立新"

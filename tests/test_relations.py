@@ -132,6 +132,21 @@ def test_itinerary_clauses_at_named_sites_are_the_leads_visits(tmp_path):
     targets = {v["target"] for v in relations.page_visits(_page(page).articles) if v["official"] == "吴晓军"}
     assert {"海北州第一人民医院", "西海镇中学", "刚察县第一中学"} <= targets
 
+
+def test_a_site_after_its_description_or_a_hosts_briefing_is_a_stop(tmp_path):
+    page = tmp_path / "902_test.txt"
+    page.write_text(
+        "\n\n吴晓军赴海东市调研\n\n本报讯(记者 马丽)3月5日,省委副书记、省长吴晓军赴海东市调研。"
+        "吴晓军来到高铁站附近的海东华信物流有限公司,了解企业复工情况。"
+        "在海东市第二人民医院,院长汇报了发热门诊的运行情况。"
+        "随后,吴晓军来到他所在的青海代表团,同代表们一起审议政府工作报告。\n",
+        encoding="utf-8",
+    )
+    targets = {v["target"] for v in relations.page_visits(_page(page).articles) if v["official"] == "吴晓军"}
+    assert {"海东华信物流有限公司", "海东市第二人民医院"} <= targets
+    assert "青海代表团" not in targets  # his own delegation's deliberation is no visit
+
+
 def test_holds_post_names_the_body_of_a_title(p003):
     ta = _article(p003, "陈刚赴果洛藏族自治州")
     posts = {(f.subject[1], f.post): f.object for f in relations.holds_post(ta)}

@@ -49,6 +49,22 @@ def _set_apart(w: sp.Words, start: int, end: int) -> bool:
     return apart(start - 1) and apart(end)
 
 
+TOWNSHIP_HEADS = ("乡", "镇", "街道", "苏木")
+
+
+def _township(w: sp.Words, k: int) -> bool:
+    return w.tag[k] in ("LOC", "ORG") and len(w.text[k]) >= 3 and w.text[k].endswith(TOWNSHIP_HEADS)
+
+
+def _after_townships(w: sp.Words, s: int, e: int) -> int:
+    """Past a township the gazetteer does not list, written as a name of its own before the
+    settlement (某乡|某村): a division of its own (kept as a place), not the start of the village's name."""
+    for k in range(s, e - 1):
+        if _township(w, k):
+            s = k + 1
+    return s
+
+
 def _after_divisions(divisions, s: int, e: int) -> int:
     """Where a settlement's own name starts: after the divisions written before it
     (某市城东区和平街道|光明社区), which are names of their own."""
@@ -119,7 +135,9 @@ class PlaceTagger:
                 out.append(Span(doc, loc.start, loc.end, label="PLACE"))
         divisions = [d for d in out if d._.code]
         for s, e, head in sp.headed_phrases(doc, lexicon.SETTLEMENT_HEADS, verbs=False):
-            s = _after_divisions(divisions, s, e)
+            s0 = _after_divisions(divisions, s, e)
+            s = _after_townships(w, s0, e)
+            out += [Span(doc, k, k + 1, label="PLACE") for k in range(s0, s) if _township(w, k)]
             if w.text[e - 1] != head and w.tag[e - 1] not in ("LOC", "ORG"):
                 continue  # 村 in 农村 is no village
             if e - s > 1 and any(w.tag[k] in ("LOC", "ORG") for k in range(s, e - 1)):

@@ -97,6 +97,10 @@ ROLE_BEFORE = re.compile("(?:%s)\\s*$" % "|".join(sorted(PERSON_ROLES, key=len, 
 BYLINE_AFTER = re.compile(r"\s*[/／]?\s*(?:摄影?|整理|报道|供图|绘)(?:[）)\s]|$)")
 # Heads of a ministry or department whose name joins two fields with 和 (文化和旅游部, 林业和草原局).
 JOINED_HEADS = ("部", "厅", "局", "委", "委员会")
+# After a person's name, words that are not part of it (张三一行, 张三同志).
+AFTER_NAME = frozenset({"一行", "同志", "等人"})
+# After a site's name, where around it (国道旁, 园区内, 铁路沿线): not part of the name.
+AROUND = frozenset({"旁", "边", "内", "外", "里", "附近", "沿线", "一带", "周边", "境内", "境外"})
 
 
 # An era before 党 makes a phrase, not a party: 新时代党的建设.
@@ -124,10 +128,15 @@ def _no_name(doc: Doc, span: Span, text: str) -> bool:
 
 def _mended(doc: Doc, span: Span, text: str) -> Span:
     """The span with the parts the tagger split off put back: the other half of a name joined
-    by a dash (让-皮埃尔), the first field of a body named for two (文化和旅游部); an
-    untitled official before a credit (（X／摄）) made a person."""
+    by a dash (让-皮埃尔), the first field of a body named for two (文化和旅游部); what it took
+    that is no part of a name left out (张三一行, 国道旁); an untitled official before a credit
+    (（X／摄）) made a person."""
     w = words(doc)
     s, e = span.start, span.end
+    if span.label_ in ("OFFICIAL", "PERSON") and e - s > 1 and w.text[e - 1] in AFTER_NAME:
+        e -= 1
+    elif span.label_ in ("PLACE", "ORG", "PROJECT") and e - s > 1 and w.text[e - 1] in AROUND and w.tag[e - 1] == "f":
+        e -= 1
     if span.label_ in ("OFFICIAL", "PERSON"):
         if w.text[e - 1] in DASHES and e < len(w) and w.tag[e] == "PER":
             e += 1
