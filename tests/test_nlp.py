@@ -53,6 +53,8 @@ def test_posts_of_state_bodies_and_foreign_states_make_officials(nlp):
     officials = {e.text: e._.titles for e in doc.ents if e.label_ == "OFFICIAL"}
     assert officials["周建明"] == ("审计署审计长",)
     assert "加布里埃尔-博里奇" in officials  # the two halves of a dashed name are one name
+    doc = nlp("该国海军副总司令马克·威尔逊今天表示，舰队已经做好准备。")
+    assert {(e.text, e.label_) for e in doc.ents} >= {("马克·威尔逊", "OFFICIAL")}
 
 
 def test_a_name_taken_for_words_before_a_verb_of_speech(nlp):
