@@ -41,6 +41,7 @@ STOP = re.compile(r"调研|考察|视察|察看|查看|调度|督导|走访|慰�
 # Words that end the name after a cue only outside a tagged name (检查站, 时代新能源).
 WEAK_STOP = re.compile(r"检查|了解|并|时|期间|开展|进行|就|对|观看|参观|详细|仔细|认真|询问|与|同|向")
 BREAK = re.compile(r"[，,。；;！!？?：:（(“”\n]")
+QUOTED = re.compile(r"“[^，,。；;！!？?：:（(“”\n]{1,12}”")
 SEPARATOR = re.compile(r"、|和|及|与|以及")
 # After a site name: 现场, 一线, 建设现场 … (在 X 现场，官员…).
 LOCATIVE = re.compile(r"(?:[^，,。、]{0,4}?(?:现场|工地|一线|车间|厂区|展厅|大厅|门前))?(?:内|里|中|上|前|等地|等处|等)?")
@@ -71,7 +72,7 @@ HOST_BRIEFS = re.compile(r"[^，,。；]{0,6}?(?:负责人|院长|校长|厂长|
 # Before a site after a cue, what describes it (来到机场附近的X, 考察自贸区内的X, 在洪水尚未退去的X，)
 # or its ownership (考察了民营X).
 # Not one that makes it the visitor's own (来到他所在的代表团: a deliberation, not a visit).
-DESCRIBED = re.compile(r"[^，,。；、：“”（）他她其我]{1,16}?(?<!所在)的|(?:民营|外资|国有|合资|私营)(?:企业)?")
+DESCRIBED = re.compile(r"[^，,。；、：（）他她其我]{1,16}?(?<!所在)的(?:发生地|所在地|诞生地|发源地|故乡|家乡)?|(?:民营|外资|国有|合资|私营)(?:企业)?")
 # What shows an official named after "在X，" is on site there, not speaking or teaching (在党校，X为学员讲课).
 SITE_ACTION = re.compile(r"察看|查看|了解|询问|交谈|交流|走进|看望|慰问|调研|考察|视察|检查|参观|听取|边走边看|实地|现场")
 # Names that are kinds, not names (社区党群服务中心 with no name before it).
@@ -117,8 +118,14 @@ def _level(m: Mention) -> str | None:
 
 
 def _end(text: str, ms: list[Mention], lo: int, limit: int) -> int:
-    """Where the name after a cue ends: a break, a verb, or a weak stop outside a tagged name."""
-    b = BREAK.search(text, lo, limit)
+    """Where the name after a cue ends: a break, a verb, or a weak stop outside a tagged name.
+    A short quotation is no break (在“某某”故事的发生地X，: what describes the site)."""
+    pos = lo
+    while (b := BREAK.search(text, pos, limit)) and b.group() == "“":
+        close = QUOTED.match(text, b.start(), limit)
+        if not close:
+            break
+        pos = close.end()
     hi = b.start() if b else limit
     s = STOP.search(text, lo, hi)
     hi = s.start() if s else hi
@@ -259,7 +266,7 @@ def _candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]]) -> list[_V
             clause = start - b.start() if b else s.start
             if speech.SPEECH.search(text, s.start, clause) or (who := _subject(text, ms, clause, start)) is False:
                 continue
-            who = who or last_who  # a later clause of a sentence keeps its subject
+            own, who = who, who or last_who  # a later clause of a sentence keeps its subject
             hi = _end(text, ms, end, s.end)
             targets, stop = _sites(text, ms, end, hi, prefix=kind == "inspect")
             untagged = not targets and kind != "inspect" and stop == end + text.startswith("了", end)
@@ -271,8 +278,12 @@ def _candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]]) -> list[_V
             if kind == "at":  # 在X调研, or 在X，<official>…: X must be all names
                 if not targets or not (untagged or stop == hi or LOCATIVE.fullmatch(text, stop, hi)):
                     continue
-                if not ON_SITE.match(after) and (who is not None or after[:1] not in ",，"):
+                if not ON_SITE.match(after) and (own is not None or after[:1] not in ",，"):
                     continue
+                if own is None and who is not None and after[:1] in ",，":  # …来到X，在Y，总书记指出…
+                    if (actor := _actor_after(text, ms, hi + 1, s.end)) is False:
+                        continue
+                    who = actor or who
             elif kind == "inspect" and (who is None or not targets or NOT_VISIT_AFTER.match(text, stop)):
                 continue
             if who is None and after[:1] in ",，":

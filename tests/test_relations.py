@@ -147,6 +147,17 @@ def test_a_site_after_its_description_or_a_hosts_briefing_is_a_stop(tmp_path):
     assert "青海代表团" not in targets  # his own delegation's deliberation is no visit
 
 
+def test_a_site_after_a_quoted_description_in_a_clause_that_keeps_its_subject(tmp_path):
+    page = tmp_path / "903_test.txt"
+    page.write_text(
+        "\n\n张三在湟中区调研\n\n本报讯 9月5日，省委书记张三来到湟中区考察，"
+        "在“红军桥”旁边的红旗村，书记指出，要始终坚持为人民服务。\n",
+        encoding="utf-8",
+    )
+    targets = {v["target"] for v in relations.page_visits(_page(page).articles) if v["official"] == "张三"}
+    assert {"湟中区", "红旗村"} <= targets
+
+
 def test_holds_post_names_the_body_of_a_title(p003):
     ta = _article(p003, "陈刚赴果洛藏族自治州")
     posts = {(f.subject[1], f.post): f.object for f in relations.holds_post(ta)}
