@@ -110,7 +110,7 @@ def build(model: Path | None | str = "default") -> Language:
 
 def _numpy_matmul(model) -> None:
     """Run the recognizer's matrix products on numpy's BLAS rather than thinc's bundled BLIS: the
-    same entities (tests/test_model.py), and its embedding and encoder take half the time, since
+    same entities (tests/test_train.py), and its embedding and encoder take half the time, since
     OpenBLAS is several times faster than BLIS on these shapes. Inference only; training keeps
     thinc's defaults, so `make train` is unchanged."""
     from thinc.api import NumpyOps
@@ -142,4 +142,3 @@ def parse_encoded(encoded, batch_size: int = 64):
     """Docs for texts whose LAC encoding is done (LACTokenizer.encode, maybe in another thread)."""
     pipeline = nlp()
     return pipeline.pipe(pipeline.tokenizer.docs(encoded), batch_size=batch_size)
-

@@ -72,7 +72,8 @@ HOST_BRIEFS = re.compile(r"[^，,。；]{0,6}?(?:负责人|院长|校长|厂长|
 # Before a site after a cue, what describes it (来到机场附近的X, 考察自贸区内的X, 在洪水尚未退去的X，)
 # or its ownership (考察了民营X).
 # Not one that makes it the visitor's own (来到他所在的代表团: a deliberation, not a visit).
-DESCRIBED = re.compile(r"[^，,。；、：（）他她其我]{1,16}?(?<!所在)的(?:发生地|所在地|诞生地|发源地|故乡|家乡)?|(?:民营|外资|国有|合资|私营)(?:企业)?")
+DESCRIBED = re.compile(r"[^，,。；、：（）他她其我]{1,16}?(?<!所在)的(?:发生地|所在地|诞生地|发源地|故乡|家乡)?"
+                       r"|(?:民营|外资|国有|合资|私营)(?:企业)?")
 # What shows an official named after "在X，" is on site there, not speaking or teaching (在党校，X为学员讲课).
 SITE_ACTION = re.compile(r"察看|查看|了解|询问|交谈|交流|走进|看望|慰问|调研|考察|视察|检查|参观|听取|边走边看|实地|现场")
 # Names that are kinds, not names (社区党群服务中心 with no name before it).
@@ -244,7 +245,7 @@ def _actor_after(text: str, ms: list[Mention], pos: int, end: int) -> Mention | 
     # what the lead says or does there is his visit
     sites = [m for m in ms if m.label in SITES and m.end <= pos]
     if sites and not _level(max(sites, key=lambda m: m.end)) and (ON_SITE_WORDS.match(rest) or HOST_BRIEFS.match(rest)):
-        return None
+        return None  # 在X，院长汇报…: a host briefs the lead there
     return False
 
 
