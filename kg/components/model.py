@@ -114,6 +114,8 @@ class Merge:
         if label in ("OFFICIAL", "PERSON") and end - start > 1 and doc[end - 1].text in lexicon.RANKS:
             end -= 1  # 委员长 after a name is its title, not part of it
             rule = None
+        if label in ("OFFICIAL", "PERSON") and (whole := sp.dashed_name(sp.words(doc), start, end)) != (start, end):
+            (start, end), rule = whole, None  # 总统让-皮埃尔: the title is read before the whole name
         if label == "PERSON" and rule is not None and rule.label_ == "OFFICIAL":
             label = "OFFICIAL"  # the rules saw a post or a list of leaders (省领导A、B) the model did not
         span = Span(doc, start, end, label=label)

@@ -126,6 +126,17 @@ def _no_name(doc: Doc, span: Span, text: str) -> bool:
     return span.text.endswith("党") and text[span.end_char : span.end_char + 1] in ("人", "员")
 
 
+def dashed_name(w: Words, s: int, e: int) -> tuple[int, int]:
+    """A name's tokens with the other half of a name joined by a dash (让-皮埃尔)."""
+    if w.text[e - 1] in DASHES and e < len(w) and w.tag[e] == "PER":
+        e += 1
+    elif e + 1 < len(w) and w.text[e] in DASHES and w.tag[e + 1] == "PER":
+        e += 2
+    if s >= 2 and w.text[s - 1] in DASHES and w.tag[s - 2] == "PER":
+        s -= 2
+    return s, e
+
+
 def _mended(doc: Doc, span: Span, text: str) -> Span:
     """The span with the parts the tagger split off put back: the other half of a name joined
     by a dash (让-皮埃尔), the first field of a body named for two (文化和旅游部); what it took
@@ -138,12 +149,7 @@ def _mended(doc: Doc, span: Span, text: str) -> Span:
     elif span.label_ in ("PLACE", "ORG", "PROJECT") and e - s > 1 and w.text[e - 1] in AROUND and w.tag[e - 1] == "f":
         e -= 1
     if span.label_ in ("OFFICIAL", "PERSON"):
-        if w.text[e - 1] in DASHES and e < len(w) and w.tag[e] == "PER":
-            e += 1
-        elif e + 1 < len(w) and w.text[e] in DASHES and w.tag[e + 1] == "PER":
-            e += 2
-        if s >= 2 and w.text[s - 1] in DASHES and w.tag[s - 2] == "PER":
-            s -= 2
+        s, e = dashed_name(w, s, e)
     elif span.label_ == "ORG" and s >= 2 and w.text[s - 1] == "和" and w.tag[s - 2] in ("n", "an", "vn", "nz"):
         name = w.span(s, e)
         head = longest_suffix(name, JOINED_HEADS)
