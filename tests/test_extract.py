@@ -7,13 +7,13 @@ from conftest import GOLD, ROOT, SEEDS, run_kg
 
 # The thresholds the pipeline must hold on the five seeds (strict F1; see README),
 # and visits (the relations step) on the same pages. The shipped recognizer holds
-# core 0.847 and visits 0.979 there (the rules alone, fitted to these pages, 0.886, 0.958).
+# core 0.843 and visits 0.979 there (the rules alone, fitted to these pages, 0.886, 0.958).
 FLOORS = {"core": 0.84, "Official": 0.95, "Project": 0.70, "visited": 0.95}
 # ... and on the development set, news the pipeline was not fitted to (56 items of
-# three outlets): the figures that carry. Rules alone: core 0.731, visits 0.783; shipped:
-# core 0.817, visits 0.837 (the visit model's share: 0.789 without it).
+# three outlets): the figures that carry. Rules alone: core 0.734, visits 0.823; shipped:
+# core 0.813, Official 0.927, visits 0.876 (0.839 without the visit model).
 DEV = ROOT.parent / "shared" / "eval" / "dev"
-DEV_FLOORS = {"core": 0.80, "Official": 0.88, "visited": 0.82, "each source": 0.77}
+DEV_FLOORS = {"core": 0.80, "Official": 0.90, "visited": 0.85, "each source": 0.77}
 
 
 def test_records_follow_the_guideline_format(seed_records):
