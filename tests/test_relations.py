@@ -119,7 +119,6 @@ def test_speech_quotes_and_other_people_are_not_visits(tmp_path):
     assert [(v["official"], v["target"], v["role"], v["date"]) for v in rows] == [("吴晓军", "海北州", "lead", "3月5日")]
 
 
-
 def test_itinerary_clauses_at_named_sites_are_the_leads_visits(tmp_path):
     page = tmp_path / "901_test.txt"
     page.write_text(

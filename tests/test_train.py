@@ -139,7 +139,6 @@ def test_a_preferred_rule_entity_replaces_the_pieces_the_recognizer_cut_it_into(
     assert [(x.text, x.label_) for x in preferred.ents] == [(name, "PROJECT")]
 
 
-
 def test_the_shipped_recognizer_on_numpy_blas_finds_what_it_finds_on_thinc_defaults():
     import spacy
 
