@@ -113,9 +113,10 @@ CHINA_PHRASE_AFTER = ("特色", "式", "梦", "风格", "方案", "智慧", "故
                       "品牌", "通史", "好人", "力量", "速度")
 
 
-def _no_name(doc: Doc, span: Span, text: str) -> bool:
+def _no_name(doc: Doc, span: Span) -> bool:
     """Words the tagger took for a party: 共产党人, 共产党员 (its members), 新时代党的建设 (an era's
     party building, not a body: 新时代文明实践中心 has no 党 and stays); 中国 in a fixed phrase."""
+    text = words(doc).full
     if span.label_ == "PLACE" and span.text == "中国":
         before = text[max(0, span.start_char - 2) : span.start_char]
         return before.endswith(CHINA_PHRASE_BEFORE) or text.startswith(CHINA_PHRASE_AFTER, span.end_char)
@@ -137,7 +138,7 @@ def dashed_name(w: Words, s: int, e: int) -> tuple[int, int]:
     return s, e
 
 
-def _mended(doc: Doc, span: Span, text: str) -> Span:
+def _mended(doc: Doc, span: Span) -> Span:
     """The span with the parts the tagger split off put back: the other half of a name joined
     by a dash (让-皮埃尔), the first field of a body named for two (文化和旅游部); what it took
     that is no part of a name left out (张三一行, 国道旁); an untitled official before a credit
@@ -157,7 +158,7 @@ def _mended(doc: Doc, span: Span, text: str) -> Span:
         if head and fields and 2 <= len(name) - len(head) <= 4 and 2 <= len(w.text[s - 2]) <= 4:
             s -= 2
     label = span.label_
-    if label == "OFFICIAL" and not span._.titles and BYLINE_AFTER.match(text, w.end_char(e)):
+    if label == "OFFICIAL" and not span._.titles and BYLINE_AFTER.match(w.full, w.end_char(e)):
         label = "PERSON"  # （王某／摄）: a photographer's or compiler's credit, whatever the model made of it
     if (s, e, label) == (span.start, span.end, span.label_):
         return span
@@ -173,8 +174,7 @@ def settle(doc: Doc, kept, flat, mend: bool = False) -> None:
     from spacy.util import filter_spans
 
     if mend:
-        text = words(doc).full
-        mended = {id(x): _mended(doc, x, text) for x in flat if not _no_name(doc, x, text)}
+        mended = {id(x): _mended(doc, x) for x in flat if not _no_name(doc, x)}
         dropped = {id(x) for x in flat} - mended.keys()
         kept = [mended.get(id(x), x) for x in kept if id(x) not in dropped]
         flat = [mended[id(x)] for x in flat if id(x) in mended]
