@@ -175,6 +175,17 @@ COMPANY_HEADS = ("实业", "科技", "生物", "能源", "新能源", "电力", 
 # After a division's name, the words that make it the giver of a project, not its place:
 # 上海援建项目 lies in the county Shanghai aids (某县新一轮对口援建项目 lies in that county).
 AID_VERBS = ("援建", "援助", "支援", "捐建", "援藏", "援疆", "援青")
+# The one-character names of provinces (简称) that name nothing else once a verb of arrival
+# stands before them (赴藏调研, 到京第二天); 宁 (Nanjing or Ningxia), 新, 云, 贵 and 黑 are left out.
+PROVINCE_ABBREVIATIONS = {
+    "京": "110000", "津": "120000", "冀": "130000", "晋": "140000", "蒙": "150000", "辽": "210000",
+    "吉": "220000", "沪": "310000", "苏": "320000", "浙": "330000", "皖": "340000", "闽": "350000",
+    "赣": "360000", "鲁": "370000", "豫": "410000", "鄂": "420000", "湘": "430000", "粤": "440000",
+    "桂": "450000", "琼": "460000", "渝": "500000", "川": "510000", "蜀": "510000", "黔": "520000",
+    "滇": "530000", "藏": "540000", "陕": "610000", "秦": "610000", "甘": "620000", "陇": "620000",
+    "青": "630000", "疆": "650000", "港": "810000", "澳": "820000", "台": "710000",
+}
+ARRIVAL_VERBS = frozenset("到 赴 来 抵 抵达 前往 来到 奔赴 赶赴 返 回 返回".split())
 
 
 # The parts Tibetan names are made of (扎西, 多吉, 才让 …): LAC cuts many four-character names

@@ -55,6 +55,10 @@ NO_SUBJECT = re.compile(
     r"(?:他们|他|她|调研组|考察组|督导组|检查组|随后|之后|接着|紧接着|然后|首先|先后|又|还|并|再|最后|此后|一行|专程|当天|当日|同日|"
     r"\d{1,2}日|上午|下午|晚上|傍晚|中午|在[^，,。]{1,20}?(?:后|之后|结束后))*"
 )
+# A time right after a site says when they got there (抵达X后, 到X第一天): the name has ended.
+ARRIVED = re.compile(r"(?:后|之后|以后|伊始|第[一二三两四五六七八九十\d]+天|当天|当日|次日)")
+# What may stand before the official who opens a sentence and is the subject of all its clauses.
+OPENS = re.compile(r"(?:而|但|同时|随后|此后|之后|当天|当日|次日)?")
 # People who are not officials: what the tagger missed after a cue is no site if it opens with one (安置户…家中).
 OTHERS = re.compile(r"(?:%s|大家|我们|人们|代表们|委员们|专家|游客|孩子们|企业)" % "|".join(
     sorted(lexicon.PERSON_ROLES, key=len, reverse=True)))
@@ -159,7 +163,7 @@ def _sites(text: str, ms: list[Mention], lo: int, hi: int, prefix: bool = False)
         if sep and any(m.start == sep.end() and m.label in SITES for m in ms):
             out += _group_targets(group, ms)
             group, pos = [], sep.end()
-    ends = pos == hi or LOCATIVE.fullmatch(text, pos, hi) or SEPARATOR.match(text, pos)
+    ends = pos == hi or LOCATIVE.fullmatch(text, pos, hi) or SEPARATOR.match(text, pos) or ARRIVED.match(text, pos)
     if group and (ends or prefix and not group[-1].code):
         out += _group_targets(group, ms)
     elif group:
@@ -257,6 +261,9 @@ def _candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]]) -> list[_V
     out: list[_Visit] = []
     for i, s in enumerate(ta.sentences):
         ms, last_who = by_sent[i], None
+        people = sorted((m for m in ms if m.label in ("OFFICIAL", "PERSON")), key=lambda m: m.start)
+        opener = people[0] if people and people[0].label == "OFFICIAL" and OPENS.fullmatch(
+            text, s.start, people[0].start) else None
         cues = sorted((m.start(), m.end(), m.group(), kind)
                       for kind, rx in (("move", MOVE), ("at", AT), ("inspect", INSPECT))
                       for m in rx.finditer(text, s.start, s.end))
@@ -267,6 +274,9 @@ def _candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]]) -> list[_V
             clause = start - b.start() if b else s.start
             if speech.SPEECH.search(text, s.start, clause) or (who := _subject(text, ms, clause, start)) is False:
                 continue
+            if who is None and last_who is None and opener is not None and opener.end <= clause and not any(
+                    opener.end <= m.start < start for m in people):
+                who = opener  # 而X一行为了…，到Y第一天便…: the sentence's topic is the subject of its clauses
             own, who = who, who or last_who  # a later clause of a sentence keeps its subject
             hi = _end(text, ms, end, s.end)
             targets, stop = _sites(text, ms, end, hi, prefix=kind == "inspect")

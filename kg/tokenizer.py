@@ -15,6 +15,7 @@ from spacy import attrs
 from spacy.tokens import Doc, Span
 
 from . import gazetteer, lac, lexicon
+from .components import orgs
 from .components.spans import WORDS, Words
 
 # LAC's entity tags and the span labels they get in doc.spans["lac"].
@@ -114,6 +115,28 @@ def _join_names(analysis: list[tuple[str, str]]) -> list[tuple[str, str]]:
     return out
 
 
+def _named(gaz, text: str) -> bool:
+    return any(f.kind != "stem" for f in gaz.lookup(text))
+
+
+def _recut_divisions(analysis: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Two divisions LAC cut at the wrong character, cut again (甘孜州乡|城县 → 甘孜州|乡城县):
+    two words that together are two names of the list, and neither is one as LAC cut them."""
+    gaz = gazetteer.load()
+    out = list(analysis)
+    for i in range(len(out) - 1):
+        (a, ta), (b, tb) = out[i], out[i + 1]
+        if ta not in ("LOC", "ORG") or tb in ("w", "_SP", "PER") or a in gaz or b in gaz:
+            continue
+        both = a + b
+        for k in (-2, -1, 1, 2):
+            cut = len(a) + k
+            if 2 <= cut <= len(both) - 2 and _named(gaz, both[:cut]) and _named(gaz, both[cut:]):
+                out[i], out[i + 1] = (both[:cut], "LOC"), (both[cut:], "LOC")
+                break
+    return out
+
+
 def _state_first(word: str, tag: str) -> list[str] | None:
     """An organization opening with a country's name, cut after it (希腊共产党 → 希腊 | 共产党):
     the country is a place the guideline counts inside the name."""
@@ -127,6 +150,14 @@ def _state_first(word: str, tag: str) -> list[str] | None:
                 return None  # 马里|兰州…: the name runs on (马里兰州立大学)
             return [word[:k], rest]
     return None
+
+
+def _joint(word: str, tag: str) -> list[str] | None:
+    """Two bodies LAC reads as one organization, cut apart (泸州市委市政府 → 泸州市委 | 市政府)."""
+    if tag != "ORG" or len(word) < 4:
+        return None
+    i = orgs.joint_bodies(word, gazetteer.load())
+    return [word[:i], word[i:]] if i else None
 
 
 _ISOLATED: dict[str, tuple[tuple[str, str], ...]] = {}
@@ -231,11 +262,14 @@ class LACTokenizer:
     def _make_doc(self, sents) -> Doc:
         words, tags, starts, ents = [], [], [], []
         for analysis in sents:
-            analysis = _join_names(analysis)
+            analysis = _recut_divisions(_join_names(analysis))
             first = True
             for word, tag in analysis:
-                pieces = _state_first(word, tag) or cut_word(word, tag, self._words, self._max_len)
-                if tag in LAC_ENTITY_TAGS:
+                joint = _joint(word, tag)
+                pieces = joint or _state_first(word, tag) or cut_word(word, tag, self._words, self._max_len)
+                if joint:  # two bodies, two organizations
+                    ents += [(len(words), len(words) + 1, tag), (len(words) + 1, len(words) + 2, tag)]
+                elif tag in LAC_ENTITY_TAGS:
                     ents.append((len(words), len(words) + len(pieces), tag))
                 for p in pieces:
                     words.append(p)

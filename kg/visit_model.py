@@ -41,6 +41,10 @@ GROUP = re.compile(r"组|团|队|一行")
 # After a place, what makes it the scene of a speech or a time, not of this visit (考察丙重要讲话, 视察丙时):
 # such a pair is no candidate at all, as the verb patterns take no visit there either.
 NOT_THIS_VISIT = re.compile(r"时|期间|以来|重要讲话|讲话|指示|精神|重要论述")
+# A place that gives aid is no stop of the trip it is named in (丙援建项目, 丙对口援建丙).
+AID = re.compile("(?:对口|新一轮)*(?:" + "|".join(lexicon.AID_VERBS) + ")")
+# 在丙—丙对口帮扶工作座谈会上: the place names the meeting; a meeting is no visit (by the guideline).
+MEETING = re.compile(r"[^甲乙]*?(?:会|会议|仪式|典礼|论坛)上")
 WINDOW = 8  # characters of masked context on each side
 
 
@@ -110,9 +114,11 @@ def candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]], lead: Menti
             clause_lo = max((c.end() for c in CLAUSE.finditer(masked, 0, a)), default=0)
             clause_hi = next((c.start() for c in CLAUSE.finditer(masked, b)), len(masked))
             left, right = masked[max(clause_lo, a - WINDOW) : a], masked[b : min(clause_hi, b + WINDOW)]
-            if NOT_THIS_VISIT.match(right) or speech.SPEECH.search(masked, 0, a):
-                continue  # the guideline's "not a visit": the scene of a speech or a time, reported speech
+            if NOT_THIS_VISIT.match(right) or speech.SPEECH.search(masked, 0, a) or AID.match(masked, b):
+                continue  # the guideline's "not a visit": the scene of a speech or a time, reported speech, a donor
             clause_left = masked[clause_lo:a]
+            if clause_left.endswith("在") and MEETING.fullmatch(masked, b, clause_hi):
+                continue
             next_clause = masked[clause_hi + 1 : clause_hi + 7] if clause_hi < len(masked) and masked[clause_hi] in "，," else ""
             if clause_left.endswith("在") and not right and _actor(next_clause) == "other":
                 continue  # 在丙，记者看到…: someone else is there (the verb patterns' rule too)

@@ -93,7 +93,8 @@ class Merge:
             for ent in kept:
                 taken[ent.start : ent.end] = b"\x01" * (ent.end - ent.start)
             for s in rules:
-                if s.label_ in self.fill and (s.start, s.end) in settled and not any(taken[s.start : s.end]):
+                abbreviated = s.label_ == "PLACE" and len(s.text) == 1 and s._.code is not None  # 赴|藏 (places._abbreviated)
+                if (s.label_ in self.fill or abbreviated) and (s.start, s.end) in settled and not any(taken[s.start : s.end]):
                     flat.append(s)
                     kept.append(s)
         if self.nested:

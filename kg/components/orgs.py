@@ -13,12 +13,20 @@ def relative_org(text: str, gaz) -> bool:
     if text in lexicon.RELATIVE_ORGS:
         return True
     lengths, bodies = lexicon.suffix_index(lexicon.BODIES)
-    for k in lengths:
-        if len(text) > k and text[-k:] in bodies:
+    for k in sorted(set(lengths) | {len(r) for r in lexicon.RELATIVE_ORGS}, reverse=True):
+        if len(text) > k and (text[-k:] in bodies or text[-k:] in lexicon.RELATIVE_ORGS):  # 泸县|县委
             place = text[:-k]
             if place in gaz and any(f.kind != "stem" or f.division.level == gazetteer.PROVINCE for f in gaz.lookup(place)):
                 return True
     return False
+
+
+def joint_bodies(text: str, gaz) -> int | None:
+    """Where the second of two bodies written as one word starts (泸州市委|市政府, 省委|省政府)."""
+    for i in range(2, len(text) - 1):
+        if relative_org(text[:i], gaz) and relative_org(text[i:], gaz):
+            return i
+    return None
 
 
 def org_lists(doc: Doc):
@@ -118,10 +126,7 @@ class OrgTagger:
 
     def _compound(self, text: str) -> bool:
         """省委省政府, 党中央国务院: two bodies written together are two organizations."""
-        for i in range(2, len(text) - 1):
-            if relative_org(text[:i], self.gaz) and relative_org(text[i:], self.gaz):
-                return True
-        return False
+        return joint_bodies(text, self.gaz) is not None
 
     def _named(self, span: Span) -> bool:
         """A head noun names a body only after a place, a level, a name or a LAC organization

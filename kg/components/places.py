@@ -49,6 +49,10 @@ def _set_apart(w: sp.Words, start: int, end: int) -> bool:
     return apart(start - 1) and apart(end)
 
 
+_STATES_BY_CHAR: dict[str, list[str]] = {}
+for _state in sorted(lexicon.STATES):
+    _STATES_BY_CHAR.setdefault(_state[0], []).append(_state)
+
 TOWNSHIP_HEADS = ("乡", "镇", "街道", "苏木")
 
 
@@ -124,6 +128,7 @@ class PlaceTagger:
             span._.code = form.division.code
             span._.canonical = form.division.name
             out.append(span)
+        out += self._abbreviated(doc, w)
         taken = [(s.start, s.end) for s in out]
         for i, text in enumerate(w.text):  # a country opening a LAC organization (_state_first)
             if text in lexicon.STATES and w.tag[i] == "ORG" and not any(a <= i < b for a, b in taken):
@@ -144,6 +149,24 @@ class PlaceTagger:
                 out.append(Span(doc, s, e, label="PLACE"))
         sp.add(doc, out)
         return doc
+
+    def _abbreviated(self, doc: Doc, w: sp.Words) -> list[Span]:
+        """A province by its one-character name, as a token of its own after a verb of arrival
+        (赴|藏|调研): the name is too short to look up anywhere else (藏传佛教, 青年)."""
+        out = []
+        for i in range(1, len(w)):
+            code = lexicon.PROVINCE_ABBREVIATIONS.get(w.text[i])
+            if code and w.text[i - 1] in lexicon.ARRIVAL_VERBS and not self._abroad(w, w.text[i]):
+                span = Span(doc, i, i + 1, label="PLACE")
+                span._.code = code
+                span._.canonical = self.gaz.by_code[code].name
+                out.append(span)
+        return out
+
+    @staticmethod
+    def _abroad(w: sp.Words, char: str) -> bool:
+        """Whether the text names a country the character abbreviates as well (抵津 in a report on 津巴布韦)."""
+        return any(state in w.full for state in _STATES_BY_CHAR.get(char, ()))
 
     def _lac_place(self, text: str) -> bool:
         """LAC also calls slogans and brand modifiers LOC; keep what has a place's head or is a country."""
