@@ -142,3 +142,26 @@ def test_what_follows_a_name_but_is_not_part_of_it_is_left_out(nlp):
     doc.user_data[sp.WORDS] = sp.Words.of_doc(doc)
     assert sp._mended(doc, Span(doc, 0, 3, label="PROJECT")).text == "国道318线"
     assert sp._mended(doc, Span(doc, 7, 9, label="OFFICIAL")).text == "王立新"
+
+
+def test_two_bodies_written_as_one_word_are_two_organizations(nlp):
+    doc = nlp("临潭县县委县政府高度重视，兰州市委市政府大力支持。")
+    orgs = {e.text for e in doc.ents if e.label_ == "ORG"}
+    assert {"临潭县县委", "县政府", "兰州市委", "市政府"} <= orgs
+    assert not orgs & {"临潭县县委县政府", "兰州市委市政府"}
+
+
+def test_divisions_lac_cut_at_the_wrong_character_are_cut_again():
+    from kg import tokenizer
+
+    assert tokenizer._recut_divisions([("海北州门", "LOC"), ("源县", "n"), ("调研", "v")]) == [
+        ("海北州", "LOC"), ("门源县", "LOC"), ("调研", "v")]
+    assert tokenizer._recut_divisions([("海北州", "LOC"), ("门源县", "LOC")]) == [("海北州", "LOC"), ("门源县", "LOC")]
+
+
+def test_a_province_by_its_one_character_name_after_a_verb_of_arrival(nlp):
+    doc = nlp("省长吴晓军赴藏调研，人们信仰藏传佛教。")
+    places = [(e.text, e._.code) for e in doc.ents if e.label_ == "PLACE"]
+    assert places == [("藏", "540000")]
+    doc = nlp("专家组抵津后，走访了津巴布韦的医院。")  # 津 for a country the text names
+    assert "津" not in {e.text for e in doc.ents}

@@ -222,3 +222,32 @@ def test_page_year():
     assert dates.page_year("24.12.25 第3版") == 2024
     assert dates.page_year("本报讯(记者 施翔)12月24日") is None
     assert dates.page_year("2016年8月22日,总书记来到这里考察。") is None  # a story's date, not the page's
+
+
+def test_a_province_by_its_short_name_visited_by_the_official_opening_the_sentence(tmp_path):
+    page = tmp_path / "904_test.txt"
+    page.write_text(
+        "\n\n援藏培训班开班\n\n本报讯 7月4日，培训班在拉萨开班。"
+        "而省长吴晓军一行为了把培训办得更实，到藏第一天便开展调研工作，深入一线调研指导。\n",
+        encoding="utf-8",
+    )
+    targets = {v["target"] for v in relations.page_visits(_page(page).articles) if v["official"] == "吴晓军"}
+    assert targets & {"西藏", "西藏自治区", "藏"}
+
+
+def test_a_donor_and_a_place_naming_a_meeting_are_no_candidates(tmp_path):
+    from kg import visit_model
+
+    page = tmp_path / "905_test.txt"
+    page.write_text(
+        "\n\n临潭县到碌曲县开展对口帮扶\n\n本报讯 6月2日，临潭县委书记刘明远率队赴碌曲县调研。"
+        "刘明远一行实地考察了郎木寺镇贡巴村等天津援建项目建设情况。"
+        "在天津—碌曲对口帮扶工作座谈会上，碌曲县委书记王强表示感谢。\n",
+        encoding="utf-8",
+    )
+    (ta,) = _page(page).articles
+    by_sent = relations._by_sentence(ta)
+    sites = {c.target.text for c in visit_model.candidates(ta, by_sent, None)}
+    assert "碌曲县" in sites  # a real stop is a candidate
+    tianjin = [m for m in ta.mentions if m.text == "天津"]
+    assert len(tianjin) == 2 and sites.isdisjoint({"天津", "天津市"})

@@ -50,6 +50,12 @@ def make_features(nlp: Language, name: str, keep_words: bool):
     return Features(keep_words)
 
 
+def _headless(doc: Doc, s: int, e: int, label: str, inside: list[Span]) -> bool:
+    """A settlement the recognizer found without its head word (久美 of 久美|家园)."""
+    return label == "PLACE" and len(inside) == 1 and inside[0].start == s and inside[0].end == e - 1 \
+        and doc[e - 1].text in lexicon.SETTLEMENT_HEADS
+
+
 class Merge:
     """doc.ents from the recognizer; `fill` adds rule entities of its labels ("PROJECT", "ALL")
     where the recognizer found nothing.
@@ -72,9 +78,9 @@ class Merge:
         if not self.prefer:
             return ents
         for s, e, label in doc.user_data.get(RULES, ()):
-            if label not in self.prefer:
-                continue
             inside = [x for x in ents if x.start < e and s < x.end]
+            if label not in self.prefer and not _headless(doc, s, e, label, inside):
+                continue
             if inside and all(s <= x.start and x.end <= e for x in inside) and (s, e) not in {(x.start, x.end) for x in inside}:
                 ents = [x for x in ents if x not in inside]
                 ents.append(by_tokens.get((s, e)) or Span(doc, s, e, label=label))
