@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .. import gazetteer, lexicon
+from . import orgs
 from . import spans as sp
 from ..model import LABELS
 from .officials import title_before
@@ -76,7 +77,7 @@ class Merge:
         # one character is an abbreviation inside a compound (中俄, 在京), never a name the guideline counts
         ents = [x for x in doc.ents if len(x.text) > 1]
         if not self.prefer:
-            return ents
+            return self._apart(doc, ents)
         for s, e, label in doc.user_data.get(RULES, ()):
             inside = [x for x in ents if x.start < e and s < x.end]
             if label not in self.prefer and not _headless(doc, s, e, label, inside):
@@ -84,7 +85,16 @@ class Merge:
             if inside and all(s <= x.start and x.end <= e for x in inside) and (s, e) not in {(x.start, x.end) for x in inside}:
                 ents = [x for x in ents if x not in inside]
                 ents.append(by_tokens.get((s, e)) or Span(doc, s, e, label=label))
-        return sorted(ents, key=lambda x: x.start)
+        return sorted(self._apart(doc, ents), key=lambda x: x.start)
+
+    def _apart(self, doc: Doc, ents: list[Span]) -> list[Span]:
+        """Two bodies the recognizer read as one organization, cut where the tokenizer cut them (市委|市政府)."""
+        out = []
+        for x in ents:
+            cut = orgs.joint_bodies(x.text, self.gaz) if x.label_ == "ORG" else None
+            at = next((k for k in range(x.start + 1, x.end) if doc[k].idx - doc[x.start].idx == cut), None)
+            out += [Span(doc, x.start, at, label="ORG"), Span(doc, at, x.end, label="ORG")] if at else [x]
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
         rules = sp.kg_spans(doc)
