@@ -8,12 +8,17 @@ from .. import gazetteer, lexicon
 from . import spans as sp
 
 
+# The lengths of what may end a relative body: a body (委, 政府) or a level's body (县委).
+_BODY_LENGTHS = tuple(sorted(set(lexicon.suffix_index(lexicon.BODIES)[0]) | {len(r) for r in lexicon.RELATIVE_ORGS},
+                             reverse=True))
+
+
 def relative_org(text: str, gaz) -> bool:
     """省委, 西宁市人大常委会, 青海省委: a level or a division followed by a body."""
     if text in lexicon.RELATIVE_ORGS:
         return True
-    lengths, bodies = lexicon.suffix_index(lexicon.BODIES)
-    for k in sorted(set(lengths) | {len(r) for r in lexicon.RELATIVE_ORGS}, reverse=True):
+    _, bodies = lexicon.suffix_index(lexicon.BODIES)
+    for k in _BODY_LENGTHS:
         if len(text) > k and (text[-k:] in bodies or text[-k:] in lexicon.RELATIVE_ORGS):  # 泸县|县委
             place = text[:-k]
             if place in gaz and any(f.kind != "stem" or f.division.level == gazetteer.PROVINCE for f in gaz.lookup(place)):
