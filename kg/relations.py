@@ -57,8 +57,9 @@ NO_SUBJECT = re.compile(
 )
 # A time right after a site says when they got there (抵达X后, 到X第一天): the name has ended.
 ARRIVED = re.compile(r"(?:后|之后|以后|伊始|第[一二三两四五六七八九十\d]+天|当天|当日|次日)")
-# What may stand before the official who opens a sentence and is the subject of all its clauses.
-OPENS = re.compile(r"(?:而|但|同时|随后|此后|之后|当天|当日|次日)?")
+# What may stand before the official who opens a sentence and is the subject of all its clauses:
+# a connective, and his post (而省长X一行…).
+OPENS = re.compile(r"(?:而|但|同时|随后|此后|之后|当天|当日|次日)?(?:[^，,。；;]{0,12}?(?:%s))?" % lexicon.RANK_ALT)
 # People who are not officials: what the tagger missed after a cue is no site if it opens with one (安置户…家中).
 OTHERS = re.compile(r"(?:%s|大家|我们|人们|代表们|委员们|专家|游客|孩子们|企业)" % "|".join(
     sorted(lexicon.PERSON_ROLES, key=len, reverse=True)))

@@ -38,6 +38,13 @@ def _rows(page, official):
     return {v["target"]: v for v in relations.page_visits(page.articles) if v["official"] == official}
 
 
+def _visited(tmp_path, name, text, official):
+    """The targets of `official`'s visits on a page of `text` written as `name`."""
+    page = tmp_path / name
+    page.write_text(text, encoding="utf-8")
+    return {v["target"] for v in relations.page_visits(_page(page).articles) if v["official"] == official}
+
+
 def _flat(s):
     return re.sub(r"\s", "", s)
 
@@ -120,40 +127,37 @@ def test_speech_quotes_and_other_people_are_not_visits(tmp_path):
 
 
 def test_itinerary_clauses_at_named_sites_are_the_leads_visits(tmp_path):
-    page = tmp_path / "901_test.txt"
-    page.write_text(
+    targets = _visited(
+        tmp_path, "901_test.txt",
         "\n\n吴晓军赴海北州调研\n\n本报讯(记者 马丽)3月5日,省委副书记、省长吴晓军赴海北州调研。"
         "在海北州第一人民医院,充分肯定医院的改革成效;在西海镇中学,鼓励师生努力学习。"
         "在刚察县第一中学,省长希望孩子们好好读书。"
         "在海北州,新增就业岗位三千个。\n",  # a division opening a clause may be its topic: no visit
-        encoding="utf-8",
+        "吴晓军",
     )
-    targets = {v["target"] for v in relations.page_visits(_page(page).articles) if v["official"] == "吴晓军"}
     assert {"海北州第一人民医院", "西海镇中学", "刚察县第一中学"} <= targets
 
 
 def test_a_site_after_its_description_or_a_hosts_briefing_is_a_stop(tmp_path):
-    page = tmp_path / "902_test.txt"
-    page.write_text(
+    targets = _visited(
+        tmp_path, "902_test.txt",
         "\n\n吴晓军赴海东市调研\n\n本报讯(记者 马丽)3月5日,省委副书记、省长吴晓军赴海东市调研。"
         "吴晓军来到高铁站附近的海东华信物流有限公司,了解企业复工情况。"
         "在海东市第二人民医院,院长汇报了发热门诊的运行情况。"
         "随后,吴晓军来到他所在的青海代表团,同代表们一起审议政府工作报告。\n",
-        encoding="utf-8",
+        "吴晓军",
     )
-    targets = {v["target"] for v in relations.page_visits(_page(page).articles) if v["official"] == "吴晓军"}
     assert {"海东华信物流有限公司", "海东市第二人民医院"} <= targets
     assert "青海代表团" not in targets  # his own delegation's deliberation is no visit
 
 
 def test_a_site_after_a_quoted_description_in_a_clause_that_keeps_its_subject(tmp_path):
-    page = tmp_path / "903_test.txt"
-    page.write_text(
+    targets = _visited(
+        tmp_path, "903_test.txt",
         "\n\n张三在湟中区调研\n\n本报讯 9月5日，省委书记张三来到湟中区考察，"
         "在“红军桥”旁边的红旗村，书记指出，要始终坚持为人民服务。\n",
-        encoding="utf-8",
+        "张三",
     )
-    targets = {v["target"] for v in relations.page_visits(_page(page).articles) if v["official"] == "张三"}
     assert {"湟中区", "红旗村"} <= targets
 
 
@@ -225,13 +229,12 @@ def test_page_year():
 
 
 def test_a_province_by_its_short_name_visited_by_the_official_opening_the_sentence(tmp_path):
-    page = tmp_path / "904_test.txt"
-    page.write_text(
+    targets = _visited(
+        tmp_path, "904_test.txt",
         "\n\n援藏培训班开班\n\n本报讯 7月4日，培训班在拉萨开班。"
         "而省长吴晓军一行为了把培训办得更实，到藏第一天便开展调研工作，深入一线调研指导。\n",
-        encoding="utf-8",
+        "吴晓军",
     )
-    targets = {v["target"] for v in relations.page_visits(_page(page).articles) if v["official"] == "吴晓军"}
     assert targets & {"西藏", "西藏自治区", "藏"}
 
 
