@@ -98,6 +98,8 @@ def candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]], lead: Menti
     quoted = speech.quoted(text)
     codes = Counter(m.code[:2] for m in ta.mentions if m.code)
     home = codes.most_common(1)[0][0] if codes else None  # the province the article is set in
+    # Where each official's post is: an official from another province is the one who travelled.
+    posted = {name: _post_province(ts) for name, ts in titles.items()}
     out = []
     for i, s in enumerate(ta.sentences):
         ms = by_sent.get(i, [])
@@ -158,7 +160,8 @@ def candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]], lead: Menti
                 feats = [f"who={how}", f"is_lead={lead is not None and o.text == lead.text}",
                          f"is_first={first is not None and o.text == first.text}",
                          f"other_subject={near_in_clause and near.text != o.text}",
-                         f"own_unit={_level(t)}:{_own(titles.get(o.text, ()), t)}"]
+                         f"own_unit={_level(t)}:{_own(titles.get(o.text, ()), t)}",
+                         f"visitor={_visitor(posted.get(o.text), home)}:{t.code[:2] == home if t.code else 'none'}"]
                 if o.sentence == i and o.start >= 0 and o.end <= t.start:
                     between = masked[where[o.end - s.start]:a]
                     feats += [f"same_clause={not CLAUSE.search(between)}", f"gap={_bucket(len(between))}",
@@ -188,6 +191,26 @@ def _own(titles, t: Mention) -> bool:
     makes no visit to it (a national leader touring it does)."""
     rel = RELATIVE.get(_level(t), ())
     return any(x.startswith(rel) or t.text in x or (t.canonical and t.canonical in x) for x in titles)
+
+
+def _post_province(titles) -> str | None:
+    """The province of the division a post opens with (北京市东城区委… → 11), if any says one."""
+    g = gazetteer.load()
+    for x in sorted(titles):
+        for k in range(min(len(x), g.max_len), 1, -1):
+            provinces = {f.division.code[:2] for f in g.lookup(x[:k])}
+            if provinces:
+                if len(provinces) == 1:
+                    return provinces.pop()
+                break
+    return None
+
+
+def _visitor(province: str | None, home: str | None) -> str:
+    """An official posted in another province than the article's is a visitor to it."""
+    if province is None or home is None:
+        return "unknown"
+    return "home" if province == home else "away"
 
 
 def _bucket(n: int) -> str:

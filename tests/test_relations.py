@@ -254,3 +254,16 @@ def test_a_donor_and_a_place_naming_a_meeting_are_no_candidates(tmp_path):
     assert "碌曲县" in sites  # a real stop is a candidate
     tianjin = [m for m in ta.mentions if m.text == "天津"]
     assert len(tianjin) == 2 and sites.isdisjoint({"天津", "天津市"})
+
+
+def test_an_official_from_another_province_visits_the_host_not_his_own_district(tmp_path):
+    targets = _visited(
+        tmp_path, "905_test.txt",
+        "\n\n徐汇区短期援藏交流培训班开班\n\n8月3日，徐汇区短期援藏交流培训班在日喀则市桑珠孜区开班。"
+        "上海市徐汇区委组织部副部长张明远出席开班仪式。桑珠孜区委副书记刘海出席开班仪式。"
+        "张明远一行到藏第一天便深入一线调研指导。"
+        "在之后的两天中，交流团8名领导将围绕徐汇区媒体融合发展建设思路、徐汇区公共文化服务等方面为桑珠孜区干部授课。\n",
+        "张明远",
+    )
+    assert {"桑珠孜区", "藏"} <= targets
+    assert "徐汇区" not in targets  # the district he is posted in is where he came from
