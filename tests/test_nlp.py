@@ -123,6 +123,15 @@ def test_company_makes_officials_but_not_of_reporters(nlp):
     assert not {e.text for e in doc.ents if e.label_ == "OFFICIAL"} & {"刘海", "陈静", "王磊", "赵敏"}
 
 
+def test_a_list_of_people_is_read_whole(nlp):
+    # 刘海 (LAC: a noun), 许其光 (许/其/光) and 尤正 stand in the list as its other names do
+    doc = nlp("钱文军、王立、刘海、许其光、孙立平、杨晓光、陈东、胡建华、郭永昆、黄明坤、尤正、王进、肖成、张国黎、"
+              "夏立龙、何立新，中央有关部门负责人出席座谈会。")
+    people = {e.text for e in doc.ents if e.label_ in ("OFFICIAL", "PERSON")}
+    assert {"刘海", "许其光", "尤正", "钱文军", "何立新"} <= people
+    assert len(people) == 16
+
+
 def test_a_township_before_a_village_is_a_place_of_its_own():
     from kg import pipeline
 

@@ -10,6 +10,8 @@ nested divisions and parent bodies of doc.spans["kg"].
 """
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -122,6 +124,7 @@ class Merge:
                 ):
                     kept.append(s)
         doc.user_data.pop(RULES, None)
+        flat, kept = _listed_names(doc, flat, kept)
         _officials_by_company(doc, flat)
         sp.settle(doc, kept, flat, mend=True)
         return doc
@@ -158,6 +161,40 @@ class Merge:
 
 
 ACCOMPANIES = ("陪同", "一同", "随同")
+# Between two names of a list: a name the recognizer left out (、尤权、), or the last character of
+# a name it cut short (许其|亮、).
+LEFT_OUT = re.compile(r"(?:、[\u4e00-\u9fff]{2,3})+、")
+CUT_SHORT = re.compile(r"([\u4e00-\u9fff])、")
+NOT_NAME_END = frozenset("等和及与的们")
+
+
+def _listed_names(doc: Doc, flat: list[Span], kept: list[Span]) -> tuple[list[Span], list[Span]]:
+    """A list of people is written alike throughout (A、B、C): what stands between two of its
+    names in the same form is a name too, so that `_officials_by_company` sees the whole list."""
+    people = sorted((x for x in flat if x.label_ in ("OFFICIAL", "PERSON")), key=lambda x: x.start)
+    text = doc.text
+    taken = {k for x in flat for k in range(x.start, x.end)}
+    added, longer = [], {}
+    for a, b in zip(people, people[1:]):
+        gap = text[a.end_char : b.start_char]
+        if LEFT_OUT.fullmatch(gap):
+            at = a.end_char + 1
+            names = []
+            for piece in gap[1:-1].split("、"):
+                names.append(doc.char_span(at, at + len(piece)) if piece[0] in lexicon.SURNAMES else None)
+                at += len(piece) + 1
+            if all(x is not None and not taken.intersection(range(x.start, x.end)) for x in names):
+                added += [Span(doc, x.start, x.end, label=b.label_) for x in names]
+        elif ((m := CUT_SHORT.fullmatch(gap)) and m.group(1) not in NOT_NAME_END and len(a.text) == 2
+              and a.text[0] in lexicon.SURNAMES and text[a.start_char - 1 : a.start_char] == "、"):
+            whole = doc.char_span(a.start_char, a.end_char + 1)
+            if whole is not None and not taken.intersection(range(a.end, whole.end)):
+                longer[id(a)] = Span(doc, whole.start, whole.end, label=a.label_)
+    if not added and not longer:
+        return flat, kept
+    flat = [longer.get(id(x), x) for x in flat] + added
+    kept = [longer.get(id(x), x) for x in kept] + added
+    return flat, kept
 
 
 def _officials_by_company(doc: Doc, flat: list[Span]) -> None:
