@@ -103,7 +103,10 @@ class Merge:
         by_tokens = {(s.start, s.end): s for s in rules}
         kept: list[Span] = []
         for ent in self._preferred(doc, by_tokens):
-            kept.append(self._dress(doc, ent, by_tokens.get((ent.start, ent.end))))
+            ent = self._dress(doc, ent, by_tokens.get((ent.start, ent.end)))
+            if ent.label_ == "ORG" and orgs.section_after(doc, ent.end):
+                ent = Span(doc, ent.start, ent.end + 1, label="ORG")  # 医院|口腔科: the section is the body named
+            kept.append(ent)
         flat = list(kept)
         if self.fill:
             settled = {(s, e) for s, e, _ in doc.user_data.get(RULES, ())}

@@ -34,6 +34,21 @@ def joint_bodies(text: str, gaz) -> int | None:
     return None
 
 
+# A section of a body written after it (医院|口腔科, 大学|藏文系, 宣传部|文化科): part of its name.
+SECTION_HEADS = ("科", "系")
+# Words with those endings that name a kind of study, not a section (学科建设, 本科教育).
+NOT_SECTIONS = tuple("学科 本科 专科 预科 文科 理科 工科 全科 百科 体系 关系 联系 派系 直系 水系 谱系 星系 维系".split())
+
+
+def section_after(doc: Doc, end: int) -> bool:
+    """Whether the token at `end`, right after a body's name, is a section of that body."""
+    if end >= len(doc):
+        return False
+    t = doc[end]
+    return 2 <= len(t.text) <= 5 and t.text.endswith(SECTION_HEADS) and not t.text.endswith(NOT_SECTIONS) \
+        and t.tag_ in ("n", "nz", "ORG")
+
+
 def org_lists(doc: Doc):
     """Items of lists such as 弗迪锂电池、时代新能源、泰丰先行等一批…企业."""
     w = sp.words(doc)
