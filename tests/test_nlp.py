@@ -132,6 +132,14 @@ def test_a_list_of_people_is_read_whole(nlp):
     assert len(people) == 16
 
 
+def test_a_section_after_a_body_is_part_of_its_name(nlp):
+    doc = nlp("湖南省儿童医院耳鼻喉科专家来到西藏大学，推动西藏大学学科建设。")
+    orgs = {e.text for e in doc.ents if e.label_ == "ORG"}
+    assert "湖南省儿童医院耳鼻喉科" in orgs and "西藏大学" in orgs
+    assert "湖南省儿童医院" in {s.text for s in doc.spans["kg"] if s.label_ == "ORG"}  # the body, nested
+    assert "西藏大学学科" not in orgs  # a field of study is no section
+
+
 def test_a_township_before_a_village_is_a_place_of_its_own():
     from kg import pipeline
 
