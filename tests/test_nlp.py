@@ -140,6 +140,11 @@ def test_a_section_after_a_body_is_part_of_its_name(nlp):
     assert "西藏大学学科" not in orgs  # a field of study is no section
 
 
+def test_a_road_by_its_number_is_a_project_whatever_the_recognizer_says(nlp):
+    doc = nlp("沿着国道214线一路向南，G227线和S216线也已通车。")
+    assert {"国道214线", "G227线", "S216线"} <= {e.text for e in doc.ents if e.label_ == "PROJECT"}
+
+
 def test_a_township_before_a_village_is_a_place_of_its_own():
     from kg import pipeline
 

@@ -75,7 +75,8 @@ class Merge:
         self.gaz = gazetteer.load()
 
     def _preferred(self, doc: Doc, by_tokens: dict) -> list[Span]:
-        """The recognizer's entities, with preferred rule entities in place of those they contain."""
+        """The recognizer's entities, with preferred rule entities in place of those they contain
+        or of those with the same words and another label."""
         # one character is an abbreviation inside a compound (中俄, 在京), never a name the guideline counts
         ents = [x for x in doc.ents if len(x.text) > 1]
         if not self.prefer:
@@ -84,7 +85,11 @@ class Merge:
             inside = [x for x in ents if x.start < e and s < x.end]
             if label not in self.prefer and not _headless(doc, s, e, label, inside):
                 continue
-            if inside and all(s <= x.start and x.end <= e for x in inside) and (s, e) not in {(x.start, x.end) for x in inside}:
+            same = [x for x in inside if (x.start, x.end) == (s, e)]
+            if same and label in self.prefer and same[0].label_ != label:
+                ents = [x for x in ents if x is not same[0]]  # the grammar's reading of the same words wins
+                ents.append(by_tokens.get((s, e)) or Span(doc, s, e, label=label))
+            elif inside and all(s <= x.start and x.end <= e for x in inside) and not same:
                 ents = [x for x in ents if x not in inside]
                 ents.append(by_tokens.get((s, e)) or Span(doc, s, e, label=label))
         return sorted(self._apart(doc, ents), key=lambda x: x.start)

@@ -69,6 +69,17 @@ def compound_head(w: sp.Words, e: int, head: str) -> bool:
     return e < len(w) and w.text[e - 1].endswith(head) and w.text[e].startswith(HEAD_COMPOUNDS.get(head, ()))
 
 
+# Roads by their number (国道214线, G227线, 315国道): a named project however LAC cut it.
+ROAD = re.compile(r"(?:国道|省道|县道)\d{1,4}线?|(?<![A-Za-z])[GS]\d{1,4}线|(?<!\d)\d{3}国道")
+
+
+def numbered_roads(doc: Doc):
+    for m in ROAD.finditer(doc.text):
+        span = doc.char_span(m.start(), m.end())
+        if span is not None:
+            yield span.start, span.end
+
+
 class ProjectTagger:
     def __call__(self, doc: Doc) -> Doc:
         w = sp.words(doc)
@@ -80,6 +91,7 @@ class ProjectTagger:
             if specific(w, s, e) and not kind_only(w, s, e, head) and not compound_head(w, e, head):
                 out.append(Span(doc, s, e, label="PROJECT"))
         out += [Span(doc, s, e, label="PROJECT") for s, e in quoted(w)]
+        out += [Span(doc, s, e, label="PROJECT") for s, e in numbered_roads(doc)]
         sp.add(doc, out)
         return doc
 
