@@ -10,10 +10,10 @@ from conftest import GOLD, ROOT, SEEDS, run_kg
 # core 0.843 and visits 0.979 there (the rules alone, fitted to these pages, 0.886, 0.958).
 FLOORS = {"core": 0.84, "Official": 0.95, "Project": 0.70, "visited": 0.95}
 # ... and on the development set, news the pipeline was not fitted to (56 items of
-# three outlets): the figures that carry. Rules alone: core 0.734, visits 0.823; shipped:
-# core 0.813, Official 0.927, visits 0.876 (0.839 without the visit model).
+# three outlets): the figures that carry. Rules alone: core 0.738, visits 0.828; shipped:
+# core 0.827, Official 0.936, visits 0.879, each source's visits 0.833 or more.
 DEV = ROOT.parent / "shared" / "eval" / "dev"
-DEV_FLOORS = {"core": 0.80, "Official": 0.90, "visited": 0.85, "each source": 0.77}
+DEV_FLOORS = {"core": 0.81, "Official": 0.92, "visited": 0.85, "each source": 0.78, "each source's visits": 0.80}
 
 
 def test_records_follow_the_guideline_format(seed_records):
@@ -67,3 +67,5 @@ def test_the_development_set_scores_above_its_floors(tmp_path):
     by_source = {k: v["core_micro_strict"]["f1"] for k, v in result["by_source"].items()}
     assert set(by_source) == {"rmrb", "tibetcn", "xwlb"}
     assert min(by_source.values()) >= DEV_FLOORS["each source"], by_source
+    visits = {k: v["visited"]["f1"] for k, v in result["by_source"].items()}
+    assert min(visits.values()) >= DEV_FLOORS["each source's visits"], visits

@@ -16,7 +16,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .. import gazetteer, lexicon
-from . import orgs
+from . import orgs, projects
 from . import spans as sp
 from ..model import LABELS
 from .officials import title_before
@@ -92,6 +92,9 @@ class Merge:
             elif inside and all(s <= x.start and x.end <= e for x in inside) and not same:
                 ents = [x for x in ents if x not in inside]
                 ents.append(by_tokens.get((s, e)) or Span(doc, s, e, label=label))
+        for s, e in projects.numbered_roads(doc):
+            ents = [x for x in ents if not (x.start < e and s < x.end)]
+            ents.append(Span(doc, s, e, label="PROJECT"))
         return sorted(self._apart(doc, ents), key=lambda x: x.start)
 
     def _apart(self, doc: Doc, ents: list[Span]) -> list[Span]:
