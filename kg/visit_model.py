@@ -124,11 +124,12 @@ def candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]], lead: Menti
             next_clause = masked[clause_hi + 1 : clause_hi + 7] if clause_hi < len(masked) and masked[clause_hi] in "，," else ""
             if clause_left.endswith("在") and not right and _actor(next_clause) == "other":
                 continue  # 在丙，记者看到…: someone else is there (the verb patterns' rule too)
+            in_home = t.code[:2] == home if t.code else "none"
             listed = LISTED.search(clause_left)
             core = clause_left[: listed.start()] if listed else clause_left  # the words before a list it is in
             base = sent_feats + [
                 f"label={t.label}", f"level={_level(t)}",
-                f"home={_level(t)}:{t.code[:2] == home if t.code else 'none'}",  # the article's own province, or a unit of it
+                f"home={_level(t)}:{in_home}",  # the article's own province, or a unit of it
                 *(f"L{k}={left[-k:]}" for k in (1, 2, 3) if len(left) >= k),
                 *(f"R{k}={right[:k]}" for k in (1, 2, 3) if len(right) >= k),
                 *_ngrams("LW=", left), *_ngrams("RW=", right),
@@ -161,7 +162,7 @@ def candidates(ta: TaggedArticle, by_sent: dict[int, list[Mention]], lead: Menti
                          f"is_first={first is not None and o.text == first.text}",
                          f"other_subject={near_in_clause and near.text != o.text}",
                          f"own_unit={_level(t)}:{_own(titles.get(o.text, ()), t)}",
-                         f"visitor={_visitor(posted.get(o.text), home)}:{t.code[:2] == home if t.code else 'none'}"]
+                         f"visitor={_visitor(posted.get(o.text), home)}:{in_home}"]
                 if o.sentence == i and o.start >= 0 and o.end <= t.start:
                     between = masked[where[o.end - s.start]:a]
                     feats += [f"same_clause={not CLAUSE.search(between)}", f"gap={_bucket(len(between))}",

@@ -86,11 +86,12 @@ class Merge:
             if label not in self.prefer and not _headless(doc, s, e, label, inside):
                 continue
             same = [x for x in inside if (x.start, x.end) == (s, e)]
-            if same and label in self.prefer and same[0].label_ != label:
-                ents = [x for x in ents if x is not same[0]]  # the grammar's reading of the same words wins
-                ents.append(by_tokens.get((s, e)) or Span(doc, s, e, label=label))
-            elif inside and all(s <= x.start and x.end <= e for x in inside) and not same:
-                ents = [x for x in ents if x not in inside]
+            if same:  # the grammar's reading of the same words wins
+                gone = same if label in self.prefer and same[0].label_ != label else []
+            else:
+                gone = inside if all(s <= x.start and x.end <= e for x in inside) else []
+            if gone:
+                ents = [x for x in ents if x not in gone]
                 ents.append(by_tokens.get((s, e)) or Span(doc, s, e, label=label))
         for s, e in projects.numbered_roads(doc):
             ents = [x for x in ents if not (x.start < e and s < x.end)]
