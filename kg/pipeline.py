@@ -1,7 +1,10 @@
 """The spaCy pipeline: LAC tokenizer, the rule components, and the trained recognizer where there is one.
 
     tokenizer → kg_places → kg_orgs → kg_projects → kg_officials → kg_entities   (rules)
-              → kg_features → ner → kg_merge                                    (with a model)
+              → kg_features → kg_recognizer → kg_merge                          (with a model)
+
+kg_recognizer decodes the trained `ner` (loaded, disabled) for all sentences at once
+(kg.components.decode).
 
 The shipped model lives in kg/ner/model (made by `make train`); `use_model`
 selects another (`kg … --model DIR`) or none ("rules").
@@ -104,6 +107,8 @@ def build(model: Path | None | str = "default") -> Language:
     trained = spacy.load(model)
     ner = nlp.add_pipe("ner", source=trained)
     _numpy_matmul(ner.model)
+    nlp.add_pipe("kg_recognizer", after="ner")  # the same entities as ner's own loop, sooner
+    nlp.disable_pipe("ner")
     nlp.add_pipe("kg_merge", config=_merge_options())
     return nlp
 

@@ -76,7 +76,8 @@ def test_the_trained_model_runs_in_the_pipeline_and_in_kg_extract(trained, tmp_p
     from kg import pipeline
 
     nlp = pipeline.build(trained / "model")
-    assert nlp.pipe_names[-3:] == ["kg_features", "ner", "kg_merge"]
+    assert nlp.pipe_names[-3:] == ["kg_features", "kg_recognizer", "kg_merge"]
+    assert "ner" in nlp.disabled  # loaded for its weights; kg_recognizer decodes it
     doc = nlp("省委书记、省人大常委会主任陈刚赴果洛藏族自治州调研。")
     assert all(e.label_ in ("OFFICIAL", "PERSON", "ORG", "PLACE", "PROJECT") for e in doc.ents)
     # the rules' entities are the model's features, on every token
@@ -156,3 +157,22 @@ def test_the_shipped_recognizer_on_numpy_blas_finds_what_it_finds_on_thinc_defau
     found = [[[(e.start, e.end, e.label_) for e in d.ents] for d in recognizer(b).pipe(texts)] for b in (False, True)]
     assert sum(map(len, found[0])) > 100 and found[0] == found[1]
     assert not pipeline.nlp().get_pipe("ner").model.ops.use_blis  # the shipped pipeline runs on numpy
+
+
+def test_the_batched_decoder_finds_what_spacys_own_transition_loop_finds():
+    """kg_recognizer replaces ner's per-token loop: on real pages, with whitespace runs and an
+    empty text among them, every entity must be the one spaCy's loop finds."""
+    import spacy
+
+    from kg import pipeline
+    from kg.components.decode import Decoder
+
+    nlp = pipeline._with_features()
+    ner = nlp.add_pipe("ner", source=spacy.load(pipeline.SHIPPED))
+    texts = [p.read_text("utf-8") for p in SEEDS] + ["", " \n\n ", "省委书记陈刚赴果洛藏族自治州调研。\n\n  \n西宁市城东区"]
+    spacys = [[(e.start, e.end, e.label_) for e in d.ents] for d in nlp.pipe(texts)]
+    with nlp.select_pipes(disable=["ner"]):
+        docs = list(nlp.pipe(texts))
+    ours = Decoder(ner).entities(docs)
+    assert sum(map(len, spacys)) > 100 and ours == spacys
+    assert ("OFFICIAL" in {lab for _, _, lab in ours[-1]}) and ours[-3] == [] and ours[-2] == []

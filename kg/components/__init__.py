@@ -1,2 +1,2 @@
 """spaCy components that add what LAC lacks; importing registers their factories."""
-from . import entities, model, officials, orgs, places, projects  # noqa: F401
+from . import decode, entities, model, officials, orgs, places, projects  # noqa: F401
