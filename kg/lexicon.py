@@ -120,6 +120,10 @@ LEVEL_CHARS = frozenset("省市州县区乡镇村")
 # The ranks as a regex alternation, longest first (so that 副书记 wins over 书记).
 RANK_ALT = "|".join(sorted(RANKS, key=len, reverse=True))
 RANK_END = re.compile("(?:%s)$" % RANK_ALT)
+# A cadre (援藏干部X, 驻村干部X) is in a post, so the guideline makes them officials. Read by the
+# merge only, after the recognizer: the rules it learnt its features from stay as they were.
+CADRE_RANKS = ("干部",)
+RANK_OR_CADRE_END = re.compile("(?:%s)$" % "|".join(sorted(RANKS + CADRE_RANKS, key=len, reverse=True)))
 
 
 def longest_suffix(text: str, suffixes: tuple[str, ...]) -> str | None:

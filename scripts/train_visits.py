@@ -75,6 +75,8 @@ def main(argv=None) -> int:
     ap.add_argument("--fold-steps", type=int, default=1500, help="training steps of each half's recognizer")
     ap.add_argument("--folds", type=int, default=5, help="cross-validation folds for the threshold and l2")
     ap.add_argument("--l2", type=float, nargs="+", default=[1.0, 3.0, 10.0, 30.0])
+    ap.add_argument("--tie", type=float, default=0.005,
+                    help="cross-validated F1 within this of the best counts as a tie; the strongest l2 of a tie wins")
     args = ap.parse_args(argv)
 
     tagged = tag_held_out(args.gold, args.texts, args.work, steps=args.fold_steps)
@@ -86,7 +88,9 @@ def main(argv=None) -> int:
     print(f"{len(data)} pages, {sum(len(d.rows) for d in data)} candidates, "
           f"{sum(y for d in data for _, y in d.rows)} positive", file=sys.stderr)
     # model selection by cross-validation over the whole training set (never the dev set)
-    best = None
+    # per l2, its best threshold; then the strongest l2 within `--tie` of the best F1 (the
+    # one-standard-error rule: between fits the folds cannot tell apart, the simpler one)
+    per_l2 = {}
     for l2 in args.l2:
         scored = []
         for k in range(args.folds):
@@ -95,9 +99,10 @@ def main(argv=None) -> int:
             scored += [(d, d.scores((w, b, 0.0))) for i, d in enumerate(data) if i % args.folds == k]
         for t, f1, counts in thresholds(scored):
             print(f"l2 {l2:g} threshold {t:.2f}: F1 {f1:.3f} {counts}", file=sys.stderr)
-            if best is None or f1 > best[0] + 1e-9:
-                best = (f1, l2, t)
-    f1, l2, threshold = best
+            if l2 not in per_l2 or f1 > per_l2[l2][0] + 1e-9:
+                per_l2[l2] = (f1, l2, t)
+    top = max(f for f, _, _ in per_l2.values())
+    f1, l2, threshold = max((x for x in per_l2.values() if x[0] >= top - args.tie), key=lambda x: x[1])
     w, b = visit_model.train([r for d in data for r in d.rows], l2=l2)
     args.output.write_text(json.dumps({"weights": w, "bias": b, "threshold": threshold, "l2": l2,
                                        "cross_validated_f1": round(f1, 4)},

@@ -187,3 +187,18 @@ def test_a_province_by_its_one_character_name_after_a_verb_of_arrival(nlp):
     assert places == [("藏", "540000")]
     doc = nlp("专家组抵津后，走访了津巴布韦的医院。")  # 津 for a country the text names
     assert "津" not in {e.text for e in doc.ents}
+
+
+def test_a_project_phrase_that_runs_through_a_clause_verb_keeps_the_name_after_it(nlp):
+    doc = nlp("星河远科技有限公司位于浙江湖州市吴兴区智能装备产业园。图为记者们来到循化县有机枸杞种植基地。")
+    got = [(e.text, e.label_) for e in doc.ents]
+    assert ("浙江湖州市吴兴区智能装备产业园", "PROJECT") in got and ("星河远科技有限公司", "ORG") in got
+    assert ("循化县有机枸杞种植基地", "PROJECT") in got
+    assert not [t for t, _ in got if "位于" in t or "来到" in t]
+
+
+def test_a_cadre_named_with_the_word_is_an_official(nlp):
+    doc = nlp("会上，四川省第九批援藏干部周明远作了发言。驻村干部马文清带领村民修路。")
+    officials = {e.text: e._.titles for e in doc.ents if e.label_ == "OFFICIAL"}
+    assert set(officials) == {"周明远", "马文清"}
+    assert officials["周明远"][-1].endswith("援藏干部")

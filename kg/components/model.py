@@ -78,7 +78,7 @@ class Merge:
         """The recognizer's entities, with preferred rule entities in place of those they contain
         or of those with the same words and another label."""
         # one character is an abbreviation inside a compound (中俄, 在京), never a name the guideline counts
-        ents = [x for x in doc.ents if len(x.text) > 1]
+        ents = [x for x in _clauses_cut(doc, doc.ents) if len(x.text) > 1]
         if not self.prefer:
             return self._apart(doc, ents)
         for s, e, label in doc.user_data.get(RULES, ()):
@@ -108,7 +108,9 @@ class Merge:
         return out
 
     def __call__(self, doc: Doc) -> Doc:
-        rules = sp.kg_spans(doc)
+        rules = _clauses_cut(doc, sp.kg_spans(doc))
+        doc.user_data[RULES] = [(x.start, x.end, x.label_) for x in _clauses_cut(
+            doc, [Span(doc, s, e, label=label) for s, e, label in doc.user_data.get(RULES, ())])]
         by_tokens = {(s.start, s.end): s for s in rules}
         kept: list[Span] = []
         for ent in self._preferred(doc, by_tokens):
@@ -158,7 +160,7 @@ class Merge:
             span._.code = rule._.code
             span._.canonical = rule._.canonical
         if span.label_ in ("OFFICIAL", "PERSON") and not span._.titles:
-            span._.titles = tuple(title_before(sp.words(doc), span.start))
+            span._.titles = tuple(title_before(sp.words(doc), span.start, lexicon.RANK_OR_CADRE_END))
             if end < ent.end:
                 span._.titles += (doc[end].text,)
             if span._.titles and span.label_ == "PERSON":
@@ -170,6 +172,20 @@ class Merge:
                 span._.code = forms[0].division.code
                 span._.canonical = forms[0].division.name
         return span
+
+
+def _clauses_cut(doc: Doc, ents) -> list[Span]:
+    """Projects that run through a clause verb cut to the name after it, or dropped (projects.clause_start):
+    the rules read them so, and the recognizer learnt them from the rules."""
+    w = sp.words(doc)
+    out = []
+    for x in ents:
+        start = projects.clause_start(w, x.start, x.end) if x.label_ == "PROJECT" else x.start
+        if start == x.start:
+            out.append(x)
+        elif start is not None:
+            out.append(Span(doc, start, x.end, label="PROJECT"))
+    return out
 
 
 ACCOMPANIES = ("陪同", "一同", "随同")

@@ -25,8 +25,9 @@ _LEADER_END = re.compile("(?:%s)$" % "|".join(lexicon.LEADER_NOUNS))
 SPEECH_AFTER = speech.AFTER_NAME
 
 
-def title_before(w: sp.Words, i: int) -> list[str]:
-    """Titles written right before token i (省委副书记、省长 → two titles), nearest last."""
+def title_before(w: sp.Words, i: int, ranks: re.Pattern = lexicon.RANK_END) -> list[str]:
+    """Titles written right before token i (省委副书记、省长 → two titles), nearest last; a title
+    is what ends in one of `ranks`."""
     pieces, end = [], i
     j = i - 1
     while j >= 0:
@@ -44,7 +45,7 @@ def title_before(w: sp.Words, i: int) -> list[str]:
         text = w.span(s, e)
         if _ROLE_END.search(text):
             break
-        if not lexicon.RANK_END.search(text):
+        if not ranks.search(text):
             if k == 0 and len(pieces) > 1:
                 continue  # a description between the post and the name: 县委副书记、第八批援藏干部李明
             break

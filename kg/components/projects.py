@@ -82,6 +82,32 @@ def numbered_roads(doc: Doc):
             yield span.start, span.end
 
 
+# Verbs that no project's name holds: a phrase that runs through one is a clause (某公司位于某区某产业园,
+# 代表参观某县教育基地, 国家正式启动某寺保护维修工程), and the name is what follows the verb.
+CLAUSE_VERBS = frozenset(
+    "位于 地处 坐落 落户 入驻 参观 走进 来到 前往 抵达 到达 深入 走访 看望 慰问 调研 考察 视察 察看 查看 观看 "
+    "会见 会晤 组织 参加 出席 启动 打造 打造成 建成 建起 成为 作为 包括 主要包括 助力 支持 达成 夺得 联通 签署 "
+    "举行 召开 宣布 表示 指出 强调 要求 听取 了解 称 负责 发现 获得 荣获 命名 授予 评为 列为 入选".split()
+)
+
+
+def clause_start(w: sp.Words, s: int, e: int) -> int | None:
+    """Where the name starts in a phrase (s, e) that runs through a clause verb; `s` when none
+    does; None when nothing after the verb singles a project out."""
+    k = max((k for k in range(s, e - 1) if w.text[k] in CLAUSE_VERBS and w.tag[k] in ("v", "vd", "vn")), default=None)
+    if k is None:
+        return s
+    head = longest_head(w, k + 1, e)
+    return k + 1 if head and specific(w, k + 1, e) else None
+
+
+def longest_head(w: sp.Words, s: int, e: int) -> str | None:
+    """The project head the phrase ends in, if what stands before it is two characters or more."""
+    text = w.span(s, e)
+    head = lexicon.longest_suffix(text, lexicon.PROJECT_SUFFIXES)
+    return head if head and len(text) - len(head) >= 2 else None
+
+
 class ProjectTagger:
     def __call__(self, doc: Doc) -> Doc:
         w = sp.words(doc)
