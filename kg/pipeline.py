@@ -19,6 +19,7 @@ import spacy
 from spacy.language import Language
 
 from . import components  # noqa: F401  (registers the factories)
+from .components import decode
 from . import tokenizer  # noqa: F401  (registers the tokenizer)
 
 RULES = ("kg_places", "kg_orgs", "kg_projects", "kg_officials", "kg_entities")
@@ -107,8 +108,9 @@ def build(model: Path | None | str = "default") -> Language:
     trained = spacy.load(model)
     ner = nlp.add_pipe("ner", source=trained)
     _numpy_matmul(ner.model)
-    nlp.add_pipe("kg_recognizer", after="ner")  # the same entities as ner's own loop, sooner
-    nlp.disable_pipe("ner")
+    if decode.fits(ner):  # the same entities as ner's own loop, sooner
+        nlp.add_pipe("kg_recognizer", after="ner")
+        nlp.disable_pipe("ner")
     nlp.add_pipe("kg_merge", config=_merge_options())
     return nlp
 

@@ -19,13 +19,20 @@ BEGIN, IN, LAST, UNIT, OUT, MISSING = range(6)
 _MOVES = {"B": BEGIN, "I": IN, "L": LAST, "U": UNIT}
 
 
+def fits(ner) -> bool:
+    """Whether `Decoder` reads this ner: an upper layer and the three features of state_type ner
+    (`kg train` configs may choose otherwise; spaCy's own loop decodes those)."""
+    model = ner.model
+    return bool(model.attrs.get("has_upper")) and len(model.layers) == 3 and model.layers[1].get_dim("nF") == 3
+
+
 class Decoder:
     """Entities of docs from a trained spaCy `ner` (TransitionBasedParser, state_type ner)."""
 
     def __init__(self, ner):
         model = ner.model
-        if not model.attrs.get("has_upper") or model.layers[1].get_dim("nF") != 3:
-            raise ValueError("the fast decoder needs a ner model with an upper layer and 3 state features")
+        if not fits(ner):
+            raise ValueError("the batched decoder needs a ner model with an upper layer and 3 state features")
         self.tok2vec, self.lower, self.upper = model.layers[0], model.layers[1], model.layers[2]
         names = [ner.moves.get_class_name(i) for i in range(ner.moves.n_moves)]
         self.labels: list[str] = []
