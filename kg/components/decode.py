@@ -52,11 +52,8 @@ class Decoder:
         unseen = sorted(model.attrs.get("unseen_classes") or ())
         self.unseen = np.zeros(len(names), dtype=bool)
         self.unseen[unseen] = True
-
-    def _masks(self):
-        m, lab = self.move, self.label
-        has = lab >= 0
-        return (m == BEGIN) & has, m == IN, m == LAST, (m == UNIT) & has, m == OUT
+        m, has = self.move, self.label >= 0
+        self.masks = ((m == BEGIN) & has, m == IN, m == LAST, (m == UNIT) & has, m == OUT)
 
     def entities(self, docs: list[Doc]) -> list[list[tuple[int, int, str]]]:
         """(start, end, label) token spans for each doc."""
@@ -92,7 +89,7 @@ class Decoder:
         first, length, owner_a = starts_a[order], (ends_a - starts_a)[order], np.array(owner)[order]
         is_space = np.concatenate(space)
 
-        begin_c, in_c, last_c, unit_c, out_c = self._masks()
+        begin_c, in_c, last_c, unit_c, out_c = self.masks
         label = self.label
         n_sent = len(first)
         is_open = np.zeros(n_sent, dtype=bool)

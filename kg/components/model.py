@@ -78,7 +78,9 @@ class Merge:
         """The recognizer's entities, with preferred rule entities in place of those they contain
         or of those with the same words and another label."""
         # one character is an abbreviation inside a compound (中俄, 在京), never a name the guideline counts
-        ents = [x for x in _clauses_cut(doc, doc.ents) if len(x.text) > 1]
+        w = sp.words(doc)
+        ents = [x if at == x.start else Span(doc, at, x.end, label=x.label_)
+                for x in doc.ents if len(x.text) > 1 and (at := _name_start(w, x.start, x.end, x.label_)) is not None]
         if not self.prefer:
             return self._apart(doc, ents)
         for s, e, label in doc.user_data.get(RULES, ()):
@@ -108,9 +110,11 @@ class Merge:
         return out
 
     def __call__(self, doc: Doc) -> Doc:
-        rules = _clauses_cut(doc, sp.kg_spans(doc))
-        doc.user_data[RULES] = [(x.start, x.end, x.label_) for x in _clauses_cut(
-            doc, [Span(doc, s, e, label=label) for s, e, label in doc.user_data.get(RULES, ())])]
+        w = sp.words(doc)
+        rules = [x if at == x.start else Span(doc, at, x.end, label=x.label_)
+                 for x in sp.kg_spans(doc) if (at := _name_start(w, x.start, x.end, x.label_)) is not None]
+        doc.user_data[RULES] = [(at, e, label) for s, e, label in doc.user_data.get(RULES, ())
+                                if (at := _name_start(w, s, e, label)) is not None]
         by_tokens = {(s.start, s.end): s for s in rules}
         kept: list[Span] = []
         for ent in self._preferred(doc, by_tokens):
@@ -174,18 +178,11 @@ class Merge:
         return span
 
 
-def _clauses_cut(doc: Doc, ents) -> list[Span]:
-    """Projects that run through a clause verb cut to the name after it, or dropped (projects.clause_start):
-    the rules read them so, and the recognizer learnt them from the rules."""
-    w = sp.words(doc)
-    out = []
-    for x in ents:
-        start = projects.clause_start(w, x.start, x.end) if x.label_ == "PROJECT" else x.start
-        if start == x.start:
-            out.append(x)
-        elif start is not None:
-            out.append(Span(doc, start, x.end, label="PROJECT"))
-    return out
+def _name_start(w: sp.Words, s: int, e: int, label: str) -> int | None:
+    """Where an entity's name starts: a project that runs through a clause verb is cut to the
+    name after it, or dropped (None) (projects.clause_start); the rules read them so, and the
+    recognizer learnt them from the rules."""
+    return projects.clause_start(w, s, e) if label == "PROJECT" else s
 
 
 ACCOMPANIES = ("陪同", "一同", "随同")
